@@ -1,0 +1,62 @@
+// swift-tools-version: 6.0
+// Tern: the large-language-model production chain in Swift, on Linux, on a CPU.
+import PackageDescription
+import Foundation
+
+// The numeric modules must be compiled for the machine's vector units: without a target CPU,
+// Swift emits baseline x86-64 (no FMA, no AVX) and `SIMD16<Float>` math runs ~100x slower.
+// `TERN_TARGET_CPU` overrides the default (`native`), e.g. `x86-64-v3` for a portable binary.
+let env = ProcessInfo.processInfo.environment
+let targetCPU = env["TERN_TARGET_CPU"] ?? "native"
+#if arch(x86_64)
+let cpuFlags: [String] = ["-target-cpu", targetCPU]
+let cFlags: [String] = ["-march=\(targetCPU == "native" ? "native" : targetCPU)", "-O3"]
+#else
+let cpuFlags: [String] = []
+let cFlags: [String] = ["-O3"]
+#endif
+/// Kernels: optimized even in debug builds (tests run real models), overflow checks off so that
+/// index arithmetic does not block the auto-vectorizer.
+let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"] + cpuFlags)]
+/// Model-level code: optimized too, so that debug test runs of real models stay fast.
+let modelSettings: [SwiftSetting] = [.unsafeFlags(["-O"] + cpuFlags)]
+
+let package = Package(
+    name: "Tern",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tern", targets: ["tern"]),
+        .library(name: "Compute", targets: ["Compute"]),
+        .library(name: "ModelFiles", targets: ["ModelFiles"]),
+        .library(name: "Tokenization", targets: ["Tokenization"]),
+        .library(name: "Architectures", targets: ["Architectures"]),
+        .library(name: "Generation", targets: ["Generation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The only C in Tern: int8 block dot products with AVX-512 VNNI (vpdpbusd), which Swift
+        // cannot emit. Each function has a Swift twin in Compute that tests hold equal.
+        .target(name: "CTernKernels", cSettings: [.unsafeFlags(cFlags)]),
+        .target(name: "Compute", dependencies: ["CTernKernels"], swiftSettings: kernelSettings),
+        .target(name: "ModelFiles", dependencies: ["Compute"], swiftSettings: modelSettings),
+        .target(name: "Tokenization", dependencies: ["ModelFiles"], swiftSettings: modelSettings),
+        .target(name: "Architectures", dependencies: ["Compute", "ModelFiles", "Tokenization"],
+                swiftSettings: modelSettings),
+        .target(name: "Generation", dependencies: ["Architectures", "Tokenization"], swiftSettings: modelSettings),
+        .executableTarget(name: "tern", dependencies: [
+            "Generation", "Architectures", "Tokenization", "ModelFiles", "Compute",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: modelSettings),
+        .target(name: "TestSupport", dependencies: ["ModelFiles", "Compute"], path: "Tests/TestSupport"),
+        .testTarget(name: "ComputeTests", dependencies: ["Compute", "TestSupport"], swiftSettings: modelSettings),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "TestSupport"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"]),
+        .testTarget(name: "ArchitecturesTests", dependencies: ["Architectures", "Generation", "TestSupport"],
+                    swiftSettings: modelSettings),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "TestSupport"]),
+        .testTarget(name: "TernCLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
