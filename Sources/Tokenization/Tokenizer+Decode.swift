@@ -23,13 +23,22 @@ extension Tokenizer {
     /// The exact bytes `llama_detokenize` produces (which may not be valid UTF-8).
     public func decodedBytes(_ ids: [Int], renderSpecial: Bool = false) -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(ids.count * 4)
+        out.reserveCapacity(ids.count * 6)
         var stripLeadingSpace = addSpacePrefix  // the space SentencePiece put before the text
-        for id in ids {
-            var piece = pieceSlice(id, renderSpecial: renderSpecial)
-            if stripLeadingSpace && piece.first == 0x20 { piece = piece.dropFirst() }
-            stripLeadingSpace = false
-            out.append(contentsOf: piece)
+        let hidden: TokenAttributes = renderSpecial ? [] : [.control, .unknown]
+        pieceBytes.withUnsafeBufferPointer { bytes in
+            pieceStarts.withUnsafeBufferPointer { starts in
+                attributes.withUnsafeBufferPointer { attrs in
+                    for id in ids {
+                        defer { stripLeadingSpace = false }
+                        guard id >= 0 && id < vocabularySize, attrs[id].isDisjoint(with: hidden) else { continue }
+                        var start = Int(starts[id])
+                        let end = Int(starts[id + 1])
+                        if stripLeadingSpace && start < end && bytes[start] == 0x20 { start += 1 }
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                    }
+                }
+            }
         }
         return cleanSpaces ? Self.removingTokenizationSpaces(out) : out
     }

@@ -27,6 +27,7 @@ extension Tokenizer {
             }
         case .sentencePiece(let spm):
             var scratch = SentencePieceEncoder.Scratch()
+            var cache = SentencePieceEncoder.WordCache()
             var escaped = [UInt8]()
             var previousWasSpecial = true  // a leading space goes before the first fragment too
             for segment in segments {
@@ -40,7 +41,7 @@ extension Tokenizer {
                     for b in text[r] {
                         if b == 0x20 { escaped.append(contentsOf: [0xE2, 0x96, 0x81]) } else { escaped.append(b) }
                     }
-                    escaped.withUnsafeBufferPointer { spm.encode($0, into: &out, scratch: &scratch) }
+                    escaped.withUnsafeBufferPointer { spm.encode($0, into: &out, scratch: &scratch, cache: &cache) }
                     previousWasSpecial = false
                 }
             }

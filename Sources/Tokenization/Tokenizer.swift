@@ -125,7 +125,8 @@ public final class Tokenizer: Sendable {
             addSpacePrefix = v.addSpacePrefix ?? true
             cleanSpaces = false
             let scores = v.scores.isEmpty ? Array(repeating: 0, count: n) : Array(v.scores.prefix(n))
-            engine = .sentencePiece(SentencePieceEncoder(tokens: table, scores: scores, unknown: rules.ids.unknown))
+            engine = .sentencePiece(SentencePieceEncoder(tokens: table, texts: tokenTexts, scores: scores,
+                                                         unknown: rules.ids.unknown))
             mergeCount = 0
             algorithm = .sentencePiece
         }
