@@ -11,10 +11,6 @@ public struct StreamingDetokenizer: Sendable {
     /// Bytes received but not yet returned.
     private var pending: [UInt8] = []
     private var sawFirstToken = false
-    /// For vocabularies that clean spaces: everything so far, and how much of its cleaned form
-    /// was returned (cleaning looks a few bytes back, so the cleaned tail is held).
-    private var all: [UInt8] = []
-    private var returned = 0
 
     /// A detokenizer for one generated sequence.
     public init(tokenizer: Tokenizer, renderSpecial: Bool = false) {
@@ -27,37 +23,35 @@ public struct StreamingDetokenizer: Sendable {
         var piece = tokenizer.pieceSlice(id, renderSpecial: renderSpecial)
         if !sawFirstToken && tokenizer.addSpacePrefix && piece.first == 0x20 { piece = piece.dropFirst() }
         sawFirstToken = true
-        if tokenizer.cleanSpaces {
-            all.append(contentsOf: piece)
-            let cleaned = Tokenizer.removingTokenizationSpaces(all)
-            // Cleaning decides a byte from at most 3 bytes after it: hold the last 4.
-            return take(cleaned, upTo: max(returned, cleaned.count - 4))
-        }
         pending.append(contentsOf: piece)
-        let cut = Self.completePrefix(pending)
+        let cut = tokenizer.cleanSpaces ? Self.cleanCut(pending) : Self.completePrefix(pending)
         guard cut > 0 else { return "" }
-        let text = String(decoding: pending[..<cut], as: UTF8.self)
+        let done = tokenizer.cleanSpaces ? Tokenizer.removingTokenizationSpaces(Array(pending[..<cut]))
+                                         : Array(pending[..<cut])
         pending.removeFirst(cut)
-        return text
+        return String(decoding: done, as: UTF8.self)
     }
 
     /// Returns whatever is still held (incomplete sequences become U+FFFD, as in `decode`).
     public mutating func flush() -> String {
-        if tokenizer.cleanSpaces {
-            let cleaned = Tokenizer.removingTokenizationSpaces(all)
-            return take(cleaned, upTo: cleaned.count, final: true)
-        }
-        let text = String(decoding: pending, as: UTF8.self)
+        let done = tokenizer.cleanSpaces ? Tokenizer.removingTokenizationSpaces(pending) : pending
         pending.removeAll()
-        return text
+        return String(decoding: done, as: UTF8.self)
     }
 
-    private mutating func take(_ cleaned: [UInt8], upTo limit: Int, final: Bool = false) -> String {
-        let end = final ? limit : returned + Self.completePrefix(cleaned[returned..<limit])
-        guard end > returned else { return "" }
-        let text = String(decoding: cleaned[returned..<end], as: UTF8.self)
-        returned = end
-        return text
+    /// For vocabularies that clean spaces: the longest prefix that cleans the same alone as
+    /// inside the whole text. Cleaning looks at most two bytes past a space or apostrophe, so a
+    /// cut after three bytes that are neither is safe (and cleaning never touches other bytes).
+    /// Where the last 64 bytes offer no such cut (a run of spaces), the bytes wait.
+    static func cleanCut(_ bytes: [UInt8]) -> Int {
+        var m = completePrefix(bytes)
+        let lowest = max(3, bytes.count - 64)  // look only near the end: linear time overall
+        while m >= lowest {
+            let tail = bytes[(m - 3)..<m]
+            if !tail.contains(0x20) && !tail.contains(0x27) && completePrefix(bytes[..<m]) == m { return m }
+            m -= 1
+        }
+        return 0
     }
 
     /// Length of the longest prefix that does not end inside a UTF-8 sequence that could still

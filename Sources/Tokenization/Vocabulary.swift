@@ -24,8 +24,18 @@ public struct SpecialTokenIDs: Sendable, Equatable {
     public var padding: Int?
     /// Mask (`tokenizer.ggml.mask_token_id`).
     public var mask: Int?
-    /// Fill-in-the-middle prefix, suffix, middle, pad, repository and file-separator tokens.
-    public var fimPrefix: Int?, fimSuffix: Int?, fimMiddle: Int?, fimPad: Int?, fimRepo: Int?, fimSeparator: Int?
+    /// Fill-in-the-middle prefix (`tokenizer.ggml.fim_pre_token_id`).
+    public var fimPrefix: Int?
+    /// Fill-in-the-middle suffix (`tokenizer.ggml.fim_suf_token_id`).
+    public var fimSuffix: Int?
+    /// Fill-in-the-middle middle (`tokenizer.ggml.fim_mid_token_id`).
+    public var fimMiddle: Int?
+    /// Fill-in-the-middle padding (`tokenizer.ggml.fim_pad_token_id`).
+    public var fimPad: Int?
+    /// Fill-in-the-middle repository name (`tokenizer.ggml.fim_rep_token_id`).
+    public var fimRepo: Int?
+    /// Fill-in-the-middle file separator (`tokenizer.ggml.fim_sep_token_id`).
+    public var fimSeparator: Int?
 
     /// No ids known.
     public init() {}
@@ -50,7 +60,7 @@ public struct Vocabulary: Sendable, Equatable {
     public var merges: [String]
     /// Ids of special-role tokens.
     public var special: SpecialTokenIDs
-    /// Whether `encode(addSpecial: true)` prepends BOS / appends EOS; `nil` takes the model's default.
+    /// Whether `encode(addSpecial: true)` prepends BOS; `nil` takes the model's default.
     public var addBOS: Bool?
     /// Whether `encode(addSpecial: true)` appends EOS; `nil` takes the model's default.
     public var addEOS: Bool?

@@ -38,8 +38,11 @@ import Testing
 
     @Test func cleanSpacesVocabularies() throws {
         let tok = try Tokenizer(vocabulary: ToyVocabularies.bytePair())  // gpt-2 cleans spaces
-        for text in ["a , b . c ' d 's 'm ab", "a ' ", " ' ' ' '", "abc ab a ?", "x 've y 're"] {
+        for text in ["a , b . c ' d 's 'm ab", "a ' ", " ' ' ' '", "abc ab a ?", "x 've y 're", "ab ' ab 's , ab . ab",
+                     String(repeating: "abc ' ab , ", count: 50), String(repeating: " ", count: 100) + "ab ."] {
             checkStream(tok, tok.encode(text))
+            // Byte by byte, so that cuts fall everywhere.
+            checkStream(tok, Array(text.utf8).map(Int.init))
         }
     }
 
