@@ -35,6 +35,25 @@ enum ByteLevelAlphabet {
         return out
     }
 
+    /// Decodes UTF-8 text in the alphabet into `out` (replacing its contents); false when the
+    /// text holds a code point outside the alphabet. Allocation-free for the load-time loops.
+    static func decode(utf8 u: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        var i = 0
+        while i < u.count {
+            var v = Int(u[i])
+            if v >= 0x80 {
+                guard v >= 0xC2 && v <= 0xC5, i + 1 < u.count, u[i + 1] & 0xC0 == 0x80 else { return false }
+                v = (v & 0x1F) << 6 | Int(u[i + 1] & 0x3F)
+                i += 1
+            }
+            i += 1
+            guard v < byteOfScalar.count, byteOfScalar[v] >= 0 else { return false }
+            out.append(UInt8(byteOfScalar[v]))
+        }
+        return true
+    }
+
     /// llama.cpp's rendering of a normal byte-level token: each code point becomes its byte;
     /// one outside the alphabet becomes `[UNK_BYTE_0x<its UTF-8 in hex><the whole token>]`.
     static func render(_ text: String) -> [UInt8] {

@@ -32,29 +32,46 @@ struct BytePairEncoder: Sendable {
         vocabularyCount = tokens.count
         self.ignoreMerges = ignoreMerges
         var table = ByteStringTable(capacity: tokens.count, arenaBytes: tokens.count * 8)
+        var raw = [UInt8](), left = [UInt8](), right = [UInt8]()
         for (id, text) in tokens.enumerated() {
-            if let raw = ByteLevelAlphabet.decode(text) { table.insert(raw, value: Int32(id)) }
+            var t = text
+            if t.withUTF8({ ByteLevelAlphabet.decode(utf8: $0, into: &raw) }) {
+                raw.withUnsafeBytes { _ = table.insert($0, value: Int32(id)) }
+            }
         }
         tokensByBytes = table
 
         var extras = ByteStringTable()
         var extraList = [[UInt8]]()
-        func intern(_ raw: [UInt8]) -> Int32 {
-            if let id = table.value(for: raw) { return id }
-            if let e = extras.value(for: raw) { return e }
-            let id = Int32(tokens.count + extraList.count)
-            extras.insert(raw, value: id)
-            extraList.append(raw)
-            return id
+        func intern(_ bytes: [UInt8]) -> Int32 {
+            bytes.withUnsafeBytes { b in
+                if let id = table.value(for: b) { return id }
+                if let e = extras.value(for: b) { return e }
+                let id = Int32(tokens.count + extraList.count)
+                extras.insert(b, value: id)
+                extraList.append(bytes)
+                return id
+            }
         }
         byteSymbols = (0..<256).map { intern([UInt8($0)]) }
 
         var m = [UInt64: UInt64](minimumCapacity: mergeList.count)
         for (rank, line) in mergeList.enumerated() {
-            guard let (a, b) = Self.splitMerge(line),
-                  let left = ByteLevelAlphabet.decode(a), let right = ByteLevelAlphabet.decode(b) else { continue }
+            var l = line
+            // "left right", split at the first space after the first byte, both in the alphabet.
+            let parsed = l.withUTF8 { u -> Bool in
+                guard u.count > 1, let sp = u[1...].firstIndex(of: 0x20) else { return false }
+                return ByteLevelAlphabet.decode(utf8: UnsafeBufferPointer(rebasing: u[..<sp]), into: &left)
+                    && ByteLevelAlphabet.decode(utf8: UnsafeBufferPointer(rebasing: u[(sp + 1)...]), into: &right)
+            }
+            guard parsed else { continue }
             let key = UInt64(UInt32(intern(left))) << 32 | UInt64(UInt32(intern(right)))
-            if m[key] == nil { m[key] = UInt64(UInt32(rank)) << 32 | UInt64(UInt32(intern(left + right))) }
+            if m[key] == nil {
+                raw.removeAll(keepingCapacity: true)
+                raw.append(contentsOf: left)
+                raw.append(contentsOf: right)
+                m[key] = UInt64(UInt32(rank)) << 32 | UInt64(UInt32(intern(raw)))
+            }
         }
         self.merges = m
         extraSymbols = extraList
@@ -62,13 +79,6 @@ struct BytePairEncoder: Sendable {
             let s = ByteLevelAlphabet.scalarOfByte[b]
             return s < 0x80 ? textLookup(String(UnicodeScalar(UInt8(s)))) ?? -1 : -1
         }
-    }
-
-    /// `"a b"` → ("a", "b"), split at the first space after the first byte; nil without one.
-    static func splitMerge(_ line: String) -> (Substring, Substring)? {
-        let u = line.utf8
-        guard let sp = u.dropFirst().firstIndex(of: 0x20) else { return nil }
-        return (line[line.startIndex..<sp], line[u.index(after: sp)...])
     }
 
     /// Reusable buffers for one encode call.

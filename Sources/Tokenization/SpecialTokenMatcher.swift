@@ -26,11 +26,10 @@ struct SpecialTokenMatcher: Sendable {
     private let texts: [[UInt8]]
     /// Whether `order[k]` is matched only when parsing specials (control, unknown).
     private let onlyWhenParsing: [Bool]
-    /// Trie over `texts`: node → child for a byte. Node 0 is the root.
-    private let rootChild: [Int32]  // 256 entries, −1: none
-    private let edgeStart: [Int32]  // per node, into edgeBytes/edgeNodes (count+1 entries)
-    private let edgeBytes: [UInt8]
-    private let edgeNodes: [Int32]
+    /// Trie over `texts`; node 0 is the root. Its children by byte, −1: none.
+    private let rootChild: [Int32]
+    /// Other edges: node << 8 | byte → child node.
+    private let edges: [Int: Int32]
     /// Per node: index into `order` of the text ending there, −1 if none.
     private let terminal: [Int32]
 
@@ -44,27 +43,22 @@ struct SpecialTokenMatcher: Sendable {
         texts = sorted.map(\.text)
         onlyWhenParsing = sorted.map(\.onlyWhenParsing)
 
-        // Build with per-node dictionaries, then flatten to sorted edge lists.
-        var children: [[UInt8: Int32]] = [[:]]
+        var edges = [Int: Int32]()
         var term: [Int32] = [-1]
         for (k, text) in texts.enumerated() {
             var node = 0
             for b in text {
-                if let c = children[node][b] { node = Int(c); continue }
-                children.append([:]); term.append(-1)
-                children[node][b] = Int32(children.count - 1)
-                node = children.count - 1
+                let key = node << 8 | Int(b)
+                if let c = edges[key] { node = Int(c); continue }
+                term.append(-1)
+                node = term.count - 1
+                edges[key] = Int32(node)
             }
             term[node] = Int32(k)
         }
-        var starts = [Int32](), bytes = [UInt8](), nodes = [Int32]()
-        for c in children {
-            starts.append(Int32(bytes.count))
-            for (b, n) in c.sorted(by: { $0.key < $1.key }) { bytes.append(b); nodes.append(n) }
-        }
-        starts.append(Int32(bytes.count))
-        edgeStart = starts; edgeBytes = bytes; edgeNodes = nodes; terminal = term
-        rootChild = (0..<256).map { children[0][UInt8($0)] ?? -1 }
+        rootChild = (0..<256).map { edges[$0] ?? -1 }
+        self.edges = edges
+        terminal = term
     }
 
     /// The segments of `text`, in order.
@@ -111,15 +105,7 @@ struct SpecialTokenMatcher: Sendable {
     }
 
     @inline(__always)
-    private func child(of node: Int, _ b: UInt8) -> Int {
-        var e = Int(edgeStart[node])
-        let end = Int(edgeStart[node + 1])
-        while e < end {
-            if edgeBytes[e] == b { return Int(edgeNodes[e]) }
-            e += 1
-        }
-        return -1
-    }
+    private func child(of node: Int, _ b: UInt8) -> Int { Int(edges[node << 8 | Int(b)] ?? -1) }
 
     private func find(_ needle: [UInt8], in text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
         guard to - from >= needle.count else { return nil }
