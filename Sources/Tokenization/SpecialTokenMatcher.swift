@@ -61,6 +61,15 @@ struct SpecialTokenMatcher: Sendable {
         terminal = term
     }
 
+    /// The matcher for every control, user-defined and unknown token of a vocabulary.
+    init(table: ByteStringTable, attributes: [TokenAttributes]) {
+        var specials = [(id: Int32, text: [UInt8], onlyWhenParsing: Bool)]()
+        for (id, a) in attributes.enumerated() where !a.isDisjoint(with: [.control, .userDefined, .unknown]) {
+            specials.append((Int32(id), Array(table.key(at: id)), !a.isDisjoint(with: [.control, .unknown])))
+        }
+        self.init(specials: specials)
+    }
+
     /// The segments of `text`, in order.
     func partition(_ text: UnsafeBufferPointer<UInt8>, parseSpecial: Bool) -> [TextSegment] {
         if text.isEmpty { return [] }

@@ -36,10 +36,11 @@ extension Tokenizer {
                     out.append(id)
                     previousWasSpecial = true
                 case .text(let r):
+                    // Spaces become "▁" (E2 96 81).
                     escaped.removeAll(keepingCapacity: true)
-                    if addSpacePrefix && previousWasSpecial { escaped.append(contentsOf: [0xE2, 0x96, 0x81]) }
+                    if addSpacePrefix && previousWasSpecial { escaped.append(0xE2); escaped.append(0x96); escaped.append(0x81) }
                     for b in text[r] {
-                        if b == 0x20 { escaped.append(contentsOf: [0xE2, 0x96, 0x81]) } else { escaped.append(b) }
+                        if b == 0x20 { escaped.append(0xE2); escaped.append(0x96); escaped.append(0x81) } else { escaped.append(b) }
                     }
                     escaped.withUnsafeBufferPointer { spm.encode($0, into: &out, scratch: &scratch, cache: &cache) }
                     previousWasSpecial = false

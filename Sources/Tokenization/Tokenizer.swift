@@ -133,64 +133,9 @@ public final class Tokenizer: Sendable {
         if addsBOS && bos == nil { throw .missingSpecialToken(flag: "tokenizer.ggml.add_bos_token", idField: "tokenizer.ggml.bos_token_id") }
         if addsEOS && eos == nil { throw .missingSpecialToken(flag: "tokenizer.ggml.add_eos_token", idField: "tokenizer.ggml.eos_token_id") }
 
-        // Pieces as llama.cpp caches them (token_to_piece with special = true).
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(n * 8)
-        var starts = [Int32](repeating: 0, count: n + 1)
-        let byteLevel = preConfig != nil
-        for id in 0..<n {
-            Self.appendPiece(text: tokenTexts[id], attributes: rules.attributes[id], byteLevel: byteLevel, to: &bytes)
-            starts[id + 1] = Int32(bytes.count)
-        }
-        pieceBytes = bytes
-        pieceStarts = starts
-
-        var specials = [(id: Int32, text: [UInt8], onlyWhenParsing: Bool)]()
-        for id in 0..<n where !rules.attributes[id].isDisjoint(with: [.control, .userDefined, .unknown]) {
-            specials.append((Int32(id), Array(table.key(at: id)),
-                             !rules.attributes[id].isDisjoint(with: [.control, .unknown])))
-        }
-        matcher = SpecialTokenMatcher(specials: specials)
-    }
-
-    /// llama.cpp's `token_to_piece(special: true)` for one token.
-    private static func appendPiece(text: String, attributes a: TokenAttributes, byteLevel: Bool, to out: inout [UInt8]) {
-        if !a.isDisjoint(with: [.unknown, .control, .userDefined]) {
-            out.append(contentsOf: text.utf8)
-        } else if a.contains(.normal) {
-            if byteLevel {
-                out.append(contentsOf: ByteLevelAlphabet.render(text))
-            } else {
-                // "▁" (E2 96 81) stands for a space.
-                let u = Array(text.utf8)
-                var i = 0
-                while i < u.count {
-                    if i + 2 < u.count && u[i] == 0xE2 && u[i + 1] == 0x96 && u[i + 2] == 0x81 {
-                        out.append(0x20); i += 3
-                    } else {
-                        out.append(u[i]); i += 1
-                    }
-                }
-            }
-        } else if a.contains(.byte) {
-            // "<0xAB>": the two hex digits after "<0x" (strtol semantics: invalid → 0).
-            let u = Array(text.utf8)
-            var value = 0
-            for c in u.dropFirst(3).prefix(2) {
-                guard let d = hexValue(c) else { break }
-                value = value * 16 + d
-            }
-            out.append(UInt8(truncatingIfNeeded: value))
-        }
-    }
-
-    private static func hexValue(_ c: UInt8) -> Int? {
-        switch c {
-        case 0x30...0x39: return Int(c - 0x30)
-        case 0x41...0x46: return Int(c - 0x41 + 10)
-        case 0x61...0x66: return Int(c - 0x61 + 10)
-        default: return nil
-        }
+        (pieceBytes, pieceStarts) = PieceTable.build(texts: tokenTexts, attributes: rules.attributes,
+                                                     byteLevel: preConfig != nil)
+        matcher = SpecialTokenMatcher(table: table, attributes: rules.attributes)
     }
 
     /// The id of the token whose text is exactly `text` (as stored, e.g. `Ġthe` or `▁the`), if any.
