@@ -32,6 +32,8 @@ struct SpecialTokenMatcher: Sendable {
     private let edges: [Int: Int32]
     /// Per node: index into `order` of the text ending there, −1 if none.
     private let terminal: [Int32]
+    /// Longest special text, in bytes.
+    private let maxLength: Int
 
     /// - Parameter specials: (id, text, matched only when parsing) for every control,
     ///   user-defined and unknown token.
@@ -41,6 +43,7 @@ struct SpecialTokenMatcher: Sendable {
         }
         order = sorted.map(\.id)
         texts = sorted.map(\.text)
+        maxLength = texts.first?.count ?? 0
         onlyWhenParsing = sorted.map(\.onlyWhenParsing)
 
         var edges = [Int: Int32]()
@@ -99,7 +102,8 @@ struct SpecialTokenMatcher: Sendable {
         var seen = [Bool](repeating: false, count: order.count)
         var any = false
         let n = text.count
-        for start in 0..<n {
+        var start = 0
+        while start < n {
             var node = Int(rootChild[Int(text[start])])
             var i = start + 1
             while node >= 0 {
@@ -108,6 +112,16 @@ struct SpecialTokenMatcher: Sendable {
                 guard i < n else { break }
                 node = child(of: node, text[i])
                 i += 1
+            }
+            // Inside a run of one byte value (spaces, newlines), a walk that stays in the run
+            // sees what the walk from the run's start saw: skip to the last `maxLength` starts.
+            var runEnd = start + 1
+            while runEnd < n && text[runEnd] == text[start] && runEnd - start <= maxLength { runEnd += 1 }
+            if runEnd - start > maxLength {
+                while runEnd < n && text[runEnd] == text[start] { runEnd += 1 }
+                start = runEnd - maxLength
+            } else {
+                start += 1
             }
         }
         return any ? seen.indices.filter { seen[$0] } : []
