@@ -137,8 +137,13 @@ import Testing
         let pieces = ["<start_of_turn>", "<end_of_turn>", "<bos>", "<eos>", "<unk>", "<pad>", "<mask>", "</s>", "<table>",
                       "<h1>", "</h1>", "<br>", "<td>", "<unused3>", "<unused31>", "<", ">", "/", "start", "turn", "_of_",
                       " ", "  ", "   ", "\n", "\n\n", "\t", "\t\t", "x", "人", "<<", ">>", "<start_of_", "_turn>"]
+        // Long runs of one byte (the scan skips their inside), next to specials that start with it.
+        let runs = [String(repeating: " ", count: 100) + "x", "x" + String(repeating: "\n", count: 75) + "<h1>",
+                    String(repeating: "\t", count: 64) + String(repeating: " ", count: 33) + "<start_of_turn>",
+                    String(repeating: "<", count: 90) + "bos>", String(repeating: "a", count: 200)]
         for _ in 0..<300 {
-            let text = (0..<Int.random(in: 1...14, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let text = Bool.random(using: &rng) ? runs.randomElement(using: &rng)! + pieces.randomElement(using: &rng)!
+                : (0..<Int.random(in: 1...14, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
             let bytes = Array(text.utf8)
             for parse in [false, true] {
                 let present = all.filter { (parse || !$0.control) && text.utf8.count >= $0.text.count && contains(bytes, $0.text) }
