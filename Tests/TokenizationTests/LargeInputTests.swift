@@ -62,7 +62,7 @@ import Testing
             return
         }
         var tok: Tokenizer?
-        let seconds = try time { tok = try? Tokenizer(path: path) }
+        let seconds = try time { tok = try Tokenizer(path: path) }
         #expect(tok?.vocabularySize == 262_144)
         #expect(seconds < 3, "loading Gemma's tokenizer took \(seconds) s")
     }
