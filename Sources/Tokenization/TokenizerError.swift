@@ -17,6 +17,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     /// The GGUF file itself could not be read.
     case file(ModelFileError)
 
+    /// What went wrong, in one line.
     public var description: String {
         switch self {
         case .unknownModel(let m):

@@ -1,6 +1,19 @@
 /// The kind of a vocabulary entry, with the ids GGUF's `tokenizer.ggml.token_type` stores.
 public enum TokenType: Int, Sendable, Equatable {
-    case undefined = 0, normal = 1, unknown = 2, control = 3, userDefined = 4, unused = 5, byte = 6
+    /// No type given (0).
+    case undefined = 0
+    /// Ordinary text (1).
+    case normal = 1
+    /// The unknown-token placeholder (2).
+    case unknown = 2
+    /// Control token such as `<|im_start|>` (3).
+    case control = 3
+    /// Always-matched token such as Gemma's `\n\n` or `<table>` (4).
+    case userDefined = 4
+    /// Reserved slot (5).
+    case unused = 5
+    /// SentencePiece byte fallback `<0xXX>` (6).
+    case byte = 6
 
     /// The type for a stored id; ids GGUF does not define read as `.undefined`, as in llama.cpp.
     public init(storedValue: Int) { self = TokenType(rawValue: storedValue) ?? .undefined }
