@@ -15,7 +15,7 @@ extension Tokenizer {
     }
 
     /// Text for `ids`, as `llama_detokenize(..., remove_special: false, unparse_special: renderSpecial)`;
-    /// bytes that are not valid UTF-8 become U+FFFD.
+    /// bytes that are not valid UTF-8 become U+FFFD. Ids out of range are skipped (llama.cpp aborts).
     public func decode(_ ids: [Int], renderSpecial: Bool = false) -> String {
         String(decoding: decodedBytes(ids, renderSpecial: renderSpecial), as: UTF8.self)
     }
