@@ -1,0 +1,126 @@
+extension Tokenizer {
+    /// Token ids for `text`, exactly as `llama_tokenize(text, add_special, parse_special)`.
+    ///
+    /// - Parameters:
+    ///   - addSpecial: add BOS/EOS when the vocabulary asks for them (`addsBOS`, `addsEOS`).
+    ///   - parseSpecial: recognise control-token text such as `<|im_start|>` as the token;
+    ///     when false it is tokenized as plain text. User-defined tokens are always recognised.
+    public func encode(_ text: String, addSpecial: Bool = true, parseSpecial: Bool = false) -> [Int] {
+        var s = text
+        return s.withUTF8 { encode(utf8: $0, addSpecial: addSpecial, parseSpecial: parseSpecial) }.map(Int.init)
+    }
+
+    /// `encode` over the bytes of a Swift string (valid UTF-8 by construction), as 32-bit ids.
+    func encode(utf8 text: UnsafeBufferPointer<UInt8>, addSpecial: Bool, parseSpecial: Bool) -> [Int32] {
+        var out = [Int32]()
+        out.reserveCapacity(text.count / 3 + 2)
+        if addSpecial && addsBOS, let b = bos { out.append(Int32(b)) }
+        let segments = matcher.partition(text, parseSpecial: parseSpecial)
+        switch engine {
+        case .bytePair(let bpe, let pattern):
+            var session = BytePairSession(encoder: bpe, pattern: pattern)
+            for segment in segments {
+                switch segment {
+                case .token(let id): out.append(id)
+                case .text(let r): session.encode(UnsafeBufferPointer(rebasing: text[r]), into: &out)
+                }
+            }
+        case .sentencePiece(let spm):
+            var scratch = SentencePieceEncoder.Scratch()
+            var cache = SentencePieceEncoder.WordCache()
+            var escaped = [UInt8]()
+            var previousWasSpecial = true  // a leading space goes before the first fragment too
+            for segment in segments {
+                switch segment {
+                case .token(let id):
+                    out.append(id)
+                    previousWasSpecial = true
+                case .text(let r):
+                    // Spaces become "▁" (E2 96 81).
+                    escaped.removeAll(keepingCapacity: true)
+                    if addSpacePrefix && previousWasSpecial { escaped.append(0xE2); escaped.append(0x96); escaped.append(0x81) }
+                    for b in text[r] {
+                        if b == 0x20 { escaped.append(0xE2); escaped.append(0x96); escaped.append(0x81) } else { escaped.append(b) }
+                    }
+                    escaped.withUnsafeBufferPointer { spm.encode($0, into: &out, scratch: &scratch, cache: &cache) }
+                    previousWasSpecial = false
+                }
+            }
+        }
+        if addSpecial && addsEOS, let e = eos { out.append(Int32(e)) }
+        return out
+    }
+}
+
+/// One `encode` call's byte-level BPE state: pre-tokenizer buffers, merge scratch, and a cache
+/// of the words already seen in this call (prose repeats words; long inputs gain most).
+struct BytePairSession {
+    let encoder: BytePairEncoder
+    let pattern: PreTokenizer
+    var scratch = BytePairEncoder.Scratch()
+    var scalars = [UInt32]()
+    var flags = [UInt8]()
+    var byteOffsets = [Int]()
+    /// Word bytes → range of its ids in `cachedIDs`. Words up to `cacheableLength` bytes.
+    var cache = [[UInt8]: Range<Int>]()
+    var cachedIDs = [Int32]()
+    static let cacheableLength = 24
+
+    init(encoder: BytePairEncoder, pattern: PreTokenizer) {
+        self.encoder = encoder
+        self.pattern = pattern
+    }
+
+    /// Appends the tokens of one raw-text fragment (valid UTF-8).
+    mutating func encode(_ text: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
+        decodeScalars(text)
+        let ends = scalars.withUnsafeBufferPointer { cps in
+            flags.withUnsafeBufferPointer { fl in WordSplitter(cps: cps, flags: fl).split(pattern) }
+        }
+        var start = 0
+        for end in ends {
+            let word = UnsafeBufferPointer(rebasing: text[byteOffsets[start]..<byteOffsets[end]])
+            start = end
+            if word.count > Self.cacheableLength || word.count == 1 {
+                encoder.encode(word, into: &out, scratch: &scratch)
+                continue
+            }
+            let key = Array(word)
+            if let r = cache[key] { out.append(contentsOf: cachedIDs[r]); continue }
+            let before = out.count
+            encoder.encode(word, into: &out, scratch: &scratch)
+            let from = cachedIDs.count
+            cachedIDs.append(contentsOf: out[before...])
+            cache[key] = from..<cachedIDs.count
+        }
+    }
+
+    /// Fills `scalars`, their `flags` and `byteOffsets` (n + 1 entries) from valid UTF-8.
+    private mutating func decodeScalars(_ text: UnsafeBufferPointer<UInt8>) {
+        scalars.removeAll(keepingCapacity: true)
+        flags.removeAll(keepingCapacity: true)
+        byteOffsets.removeAll(keepingCapacity: true)
+        var i = 0
+        let n = text.count
+        while i < n {
+            byteOffsets.append(i)
+            let b0 = UInt32(text[i])
+            var v: UInt32
+            var len = 1
+            if b0 < 0x80 {
+                v = b0
+            } else if b0 < 0xE0 {
+                v = (b0 & 0x1F) << 6 | UInt32(text[i + 1] & 0x3F); len = 2
+            } else if b0 < 0xF0 {
+                v = (b0 & 0x0F) << 12 | UInt32(text[i + 1] & 0x3F) << 6 | UInt32(text[i + 2] & 0x3F); len = 3
+            } else {
+                v = (b0 & 0x07) << 18 | UInt32(text[i + 1] & 0x3F) << 12 | UInt32(text[i + 2] & 0x3F) << 6
+                    | UInt32(text[i + 3] & 0x3F); len = 4
+            }
+            scalars.append(v)
+            flags.append(CodepointClass.flags(v))
+            i += len
+        }
+        byteOffsets.append(n)
+    }
+}
