@@ -59,8 +59,8 @@ struct JinjaFailure: Error {
 
 /// Nesting limits that keep deep input from overflowing the stack.
 enum JinjaLimits {
-    /// Expression and block nesting accepted by the parser.
-    static let parseDepth = 160
+    /// Nesting accepted by the parser (each parenthesis level, operand in a chain, block, ... counts).
+    static let parseDepth = 300
     /// Nested evaluation (expressions, statements, macro calls) while rendering.
     static let renderDepth = 400
     /// Nesting of values walked by `str()`, `tojson`, `==` and the JSON reader.

@@ -41,7 +41,7 @@ extension JinjaValue {
 
     /// The value as a string argument.
     func stringArgument(_ what: String) throws(JinjaFailure) -> String {
-        if case .string(let s) = self { return s }
+        if let s = text { return s }
         throw JinjaFailure("TypeError: \(what) must be str, not \(typeName)")
     }
 }

@@ -40,14 +40,14 @@ enum JinjaFilters {
             case .available where !attribute.hasPrefix("_"): return .callable(.method(value, attribute))
             default: return .undefined("'\(value.typeName) object' has no attribute '\(attribute)'")
             }
-        case "capitalize": try noArguments(); return .string(PythonText.capitalize(try value.pythonString()))
-        case "upper": try noArguments(); return .string(PythonText.upper(try value.pythonString()))
-        case "lower": try noArguments(); return .string(PythonText.lower(try value.pythonString()))
-        case "title": try noArguments(); return .string(PythonText.jinjaTitle(try value.pythonString()))
+        case "capitalize": try noArguments(); return keepingMarkup(value, PythonText.capitalize(try value.pythonString()))
+        case "upper": try noArguments(); return keepingMarkup(value, PythonText.upper(try value.pythonString()))
+        case "lower": try noArguments(); return keepingMarkup(value, PythonText.lower(try value.pythonString()))
+        case "title": try noArguments(); return keepingMarkup(value, PythonText.jinjaTitle(try value.pythonString()))
         case "center":
             let b = try bind(["width"])
             let width = try b[0]?.intArgument("width") ?? 80
-            return .string(JinjaMethods.pad(try value.pythonString(), width: width, fill: " ", left: nil))
+            return keepingMarkup(value, JinjaMethods.pad(try value.pythonString(), width: width, fill: " ", left: nil))
         case "count", "length":
             try noArguments()
             return .int(try value.length())
@@ -56,14 +56,18 @@ enum JinjaFilters {
             let useDefault = (b[1]?.isTruthy ?? false) ? !value.isTruthy : value.isUndefined
             return useDefault ? (b[0] ?? .string("")) : value
         case "dictsort": return try dictsort(value, try bind(["case_sensitive", "by", "reverse"]))
-        case "e", "escape", "forceescape":
+        case "e", "escape":
             try noArguments()
-            return .string(PythonText.htmlEscape(try value.pythonString()))
+            return .markup(try JinjaOperators.escaped(value))
+        case "forceescape":
+            try noArguments()
+            return .markup(PythonText.htmlEscape(try value.pythonString()))
         case "safe":
             try noArguments()
-            return value.isUndefined ? .string("") : value
+            return .markup(try value.pythonString())
         case "string":
             try noArguments()
+            if case .markup = value { return value }
             return .string(try value.pythonString())
         case "first", "last":
             try noArguments()
@@ -74,9 +78,11 @@ enum JinjaFilters {
             return item
         case "float":
             let b = try bind(["default"])
+            try JinjaOperators.checkDefined(value)  // Undefined's __float__ raises
             return try toFloat(value) ?? (b[0] ?? .double(0))
         case "int":
             let b = try bind(["default", "base"])
+            try JinjaOperators.checkDefined(value)  // Undefined's __int__ raises
             return try toInt(value, base: try b[1]?.intArgument("base") ?? 10) ?? (b[0] ?? .int(0))
         case "indent":
             let b = try bind(["width", "first", "blank"])
@@ -84,7 +90,12 @@ enum JinjaFilters {
             if let w = b[0] {
                 if case .string(let s) = w { unit = s } else { unit = String(repeating: " ", count: max(0, try w.intArgument("width"))) }
             }
-            return .string(indent(try value.pythonString(), unit: unit, first: b[1]?.isTruthy ?? false, blank: b[2]?.isTruthy ?? false))
+            // jinja2 appends "\n" to the value itself, so anything but a string fails.
+            guard let text = value.text else {
+                try JinjaOperators.checkDefined(value)
+                throw JinjaFailure("TypeError: indent needs a string, not '\(value.typeName)'")
+            }
+            return keepingMarkup(value, indent(text, unit: unit, first: b[1]?.isTruthy ?? false, blank: b[2]?.isTruthy ?? false))
         case "items":
             try noArguments()
             switch value {
@@ -106,7 +117,7 @@ enum JinjaFilters {
             return .list(try value.iterated())
         case "reverse":
             try noArguments()
-            if case .string(let s) = value { return .string(PythonText.string(s.unicodeScalars.reversed())) }
+            if let s = value.text { return keepingMarkup(value, PythonText.string(s.unicodeScalars.reversed())) }
             return .list(try value.iterated().reversed())
         case "replace":
             let b = try bind(["old", "new", "count"])
@@ -117,7 +128,7 @@ enum JinjaFilters {
         case "trim":
             let b = try bind(["chars"])
             let chars: String? = try b[0].flatMap { (c: JinjaValue) throws(JinjaFailure) -> String? in c.isNone ? nil : try c.stringArgument("chars") }
-            return .string(PythonText.strip(try value.pythonString(), chars: chars))
+            return keepingMarkup(value, PythonText.strip(try value.pythonString(), chars: chars))
         case "wordcount":
             try noArguments()
             return .int(wordCount(try value.pythonString()))
@@ -136,6 +147,7 @@ enum JinjaFilters {
             var seen: [JinjaValue] = [], out: [JinjaValue] = []
             for item in try value.iterated() {
                 let k = try key(item)
+                try JinjaOperators.requireHashable(k)  // Python keeps a set of seen keys
                 var isNew = true
                 for s in seen where try JinjaValue.equal(s, k) { isNew = false; break }
                 if isNew {
@@ -169,6 +181,12 @@ enum JinjaFilters {
         default:
             throw JinjaFailure("No filter named '\(name)'.")
         }
+    }
+
+    /// Markup stays Markup through the string filters that call its own methods (upper, trim, ...).
+    private static func keepingMarkup(_ input: JinjaValue, _ result: String) -> JinjaValue {
+        if case .markup = input { return .markup(result) }
+        return .string(result)
     }
 
     /// `str.replace(old, new, count)` on code points.
@@ -376,7 +394,7 @@ enum JinjaFilters {
         case .double(let d):
             guard d.isFinite, let i = Int(exactly: d.rounded(.towardZero)) else { return nil }
             return .int(i)
-        case .string(let s):
+        case .string(let s), .markup(let s):
             let t = PythonText.strip(s, chars: nil)
             var digits = t
             var negative = false
@@ -397,7 +415,7 @@ enum JinjaFilters {
         case .bool(let b): return .double(b ? 1 : 0)
         case .int(let i): return .double(Double(i))
         case .double(let d): return .double(d)
-        case .string(let s):
+        case .string(let s), .markup(let s):
             let t = PythonText.strip(s, chars: nil).replacingUnderscores()
             guard !t.lowercased().contains("x"), let d = Double(t) else { return nil }
             return .double(d)

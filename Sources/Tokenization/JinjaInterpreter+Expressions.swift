@@ -29,7 +29,7 @@ extension JinjaInterpreter {
             var d = JinjaDict()
             for entry in entries {
                 let key = try evaluate(entry.key, in: scope)
-                guard case .string(let k) = key else {
+                guard let k = key.text else {
                     throw .unsupported(construct: "a dict key of type '\(key.typeName)' (only string keys)",
                                        line: entry.key.position.line, column: entry.key.position.column)
                 }

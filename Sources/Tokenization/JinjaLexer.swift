@@ -236,7 +236,9 @@ struct JinjaLexer {
                 p = j
             } else if c == "'" || c == "\"" {
                 p = try lexString(at: p)
-            } else if let op = Self.operators.first(where: { op in at(p, PythonText.string(op)) }) {
+            } else if let op = Self.operators.first(where: { op in
+                p + op.count <= src.count && src[p..<(p + op.count)].elementsEqual(op)
+            }) {
                 let text = PythonText.string(op)
                 switch text {
                 case "{": balance.append("}")

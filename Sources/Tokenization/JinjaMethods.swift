@@ -19,7 +19,7 @@ enum JinjaMethods {
 
     static func lookup(_ obj: JinjaValue, _ name: String) -> Availability {
         switch obj {
-        case .string: return stringMethods.contains(name) ? .available : .absent
+        case .string, .markup: return stringMethods.contains(name) ? .available : .absent
         case .dict:
             if dictMethods.contains(name) { return .available }
             return dictMutators.contains(name) ? .unsafe : .absent
@@ -33,7 +33,7 @@ enum JinjaMethods {
 
     static func call(_ receiver: JinjaValue, _ name: String, _ args: JinjaArguments) throws(JinjaFailure) -> JinjaValue {
         switch receiver {
-        case .string(let s): return try callString(s, name, args)
+        case .string(let s), .markup(let s): return try callString(s, name, args)
         case .dict(let d): return try callDict(d, name, args)
         case .list(let a), .tuple(let a): return try callSequence(a, receiver, name, args)
         default: throw JinjaFailure("'\(receiver.typeName)' has no method '\(name)'")
@@ -53,7 +53,7 @@ enum JinjaMethods {
             return .list(d.map { $0.value })
         case "get":
             let a = try args.positionalOnly(1...2, function: "dict.get")
-            if case .string(let k) = a[0], let v = d[k] { return v }
+            if let k = a[0].text, let v = d[k] { return v }
             return a.count > 1 ? a[1] : .none
         case "copy":
             _ = try args.positionalOnly(0...0, function: "dict.copy")
@@ -89,7 +89,7 @@ enum JinjaMethods {
     /// The prefixes for `startswith`/`endswith`: a string or a tuple of strings.
     private static func affixes(_ v: JinjaValue) throws(JinjaFailure) -> [String] {
         switch v {
-        case .string(let s): return [s]
+        case .string(let s), .markup(let s): return [s]
         case .tuple(let items):
             var out: [String] = []
             for i in items { out.append(try i.stringArgument("startswith/endswith tuple item")) }

@@ -24,10 +24,19 @@ enum JinjaOperators {
     }
 
     static func binary(_ op: JinjaBinaryOperator, _ a: JinjaValue, _ b: JinjaValue) throws(JinjaFailure) -> JinjaValue {
+        // Without autoescape jinja2 compiles `~` to str_join: plain text, Markup or not.
         if op == .concat { return .string(try a.pythonString() + b.pythonString()) }
         try checkDefined(a, b)
+        // `+` is Python's: Markup.__add__/__radd__ escape the plain side.
+        if op == .add, let x = a.text, let y = b.text {
+            if case .markup = a { return .markup(x + (try escaped(b))) }
+            if case .markup = b { return .markup((try escaped(a)) + y) }
+        }
         if let x = a.number, let y = b.number { return try arithmetic(op, x, y) }
         switch (op, a, b) {
+        case (.multiply, .markup(let s), _), (.multiply, _, .markup(let s)):
+            guard let n = (a.text == nil ? a : b).number, case .int(let count) = n else { break }
+            if case .string(let r)? = try repeated(.string(s), count) { return .markup(r) }
         case (.add, .string(let x), .string(let y)): return try built(.string(x + y), length: x.unicodeScalars.count + y.unicodeScalars.count)
         case (.add, .list(let x), .list(let y)): return try built(.list(x + y), length: x.count + y.count)
         case (.add, .tuple(let x), .tuple(let y)): return try built(.tuple(x + y), length: x.count + y.count)
@@ -39,6 +48,12 @@ enum JinjaOperators {
         default: break
         }
         throw unsupported(op.rawValue, a, b)
+    }
+
+    /// The text of a value as Markup holds it: Markup as is, anything else `str()`-ed and escaped.
+    static func escaped(_ v: JinjaValue) throws(JinjaFailure) -> String {
+        if case .markup(let s) = v { return s }
+        return PythonText.htmlEscape(try v.pythonString())
     }
 
     private static func built(_ v: JinjaValue, length: Int) throws(JinjaFailure) -> JinjaValue {
@@ -53,7 +68,8 @@ enum JinjaOperators {
         case .string(let s):
             let (total, o) = s.unicodeScalars.count.multipliedReportingOverflow(by: count)
             guard !o else { throw overflow() }
-            return try built(.string(String(repeating: s, count: count)), length: total)
+            _ = try built(.none, length: total)
+            return .string(String(repeating: s, count: count))
         case .list(let a), .tuple(let a):
             let (total, o) = a.count.multipliedReportingOverflow(by: count)
             guard !o else { throw overflow() }
@@ -178,8 +194,8 @@ enum JinjaOperators {
             if case .int(let i) = x, case .int(let j) = y { return i < j }
             return x.asDouble < y.asDouble
         }
+        if let x = a.text, let y = b.text { return PythonText.precedes(x, y) }
         switch (a, b) {
-        case (.string(let x), .string(let y)): return PythonText.precedes(x, y)
         case (.list(let x), .list(let y)), (.tuple(let x), .tuple(let y)):
             for (u, v) in zip(x, y) where !(try JinjaValue.equal(u, v, depth: depth + 1)) {
                 return try less(u, v, depth: depth + 1)
@@ -207,8 +223,8 @@ enum JinjaOperators {
     static func contains(_ container: JinjaValue, _ item: JinjaValue) throws(JinjaFailure) -> Bool {
         switch container {
         case .undefined: return false
-        case .string(let s):
-            guard case .string(let sub) = item else {
+        case .string(let s), .markup(let s):
+            guard let sub = item.text else {
                 throw JinjaFailure("TypeError: 'in <string>' requires string as left operand, not \(item.typeName)")
             }
             if sub.isEmpty { return true }
@@ -220,10 +236,20 @@ enum JinjaOperators {
             for v in a where try JinjaValue.equal(v, item) { return true }
             return false
         case .dict(let d):
-            if case .string(let k) = item { return d[k] != nil }
+            try requireHashable(item)
+            if let k = item.text { return d[k] != nil }
             return false
         default:
             throw JinjaFailure("TypeError: argument of type '\(container.typeName)' is not iterable")
+        }
+    }
+
+    /// Python refuses lists and dicts (and tuples holding them) as dict keys or set members.
+    static func requireHashable(_ v: JinjaValue) throws(JinjaFailure) {
+        switch v {
+        case .list, .dict: throw JinjaFailure("TypeError: unhashable type: '\(v.typeName)'")
+        case .tuple(let items): for i in items { try requireHashable(i) }
+        default: break
         }
     }
 
@@ -248,39 +274,38 @@ enum JinjaOperators {
     static func item(_ obj: JinjaValue, _ key: JinjaValue) throws(JinjaFailure) -> JinjaValue {
         try checkDefined(obj)
         switch (obj, key) {
-        case (.dict(let d), .string(let k)):
-            if let v = d[k] { return v }
+        case (.dict(let d), _):
+            if let k = key.text, let v = d[k] { return v }
         case (.list(let a), _), (.tuple(let a), _):
             if case .int(let i)? = key.number {
                 let j = i < 0 ? i + a.count : i
                 return a.indices.contains(j) ? a[j] : .undefined("\(obj.typeName) object has no element \(i)")
             }
-        case (.string(let s), _):
+        case (.string(let s), _), (.markup(let s), _):
             if case .int(let i)? = key.number {
                 let scalars = Array(s.unicodeScalars)
                 let j = i < 0 ? i + scalars.count : i
-                return scalars.indices.contains(j) ? .string(String(Character(scalars[j]))) : .undefined("str object has no element \(i)")
+                guard scalars.indices.contains(j) else { return .undefined("str object has no element \(i)") }
+                let c = String(Character(scalars[j]))
+                if case .markup = obj { return .markup(c) }
+                return .string(c)
             }
         default: break
         }
-        if case .string(let name) = key { return try attribute(obj, name) }
+        if let name = key.text { return try attribute(obj, name) }
         return .undefined("'\(obj.typeName) object' has no element \((try? key.pythonRepr()) ?? "?")")
     }
 
-    /// `obj[start:stop:step]` with Python's index adjustment.
+    /// `obj[start:stop:step]` with Python's index adjustment. jinja2 compiles slices to plain
+    /// Python subscripts (not its forgiving `getitem`), so misuse is an error, not undefined.
     static func slice(_ obj: JinjaValue, _ start: JinjaValue, _ stop: JinjaValue, _ step: JinjaValue) throws(JinjaFailure) -> JinjaValue {
         try checkDefined(obj)
-        func index(_ v: JinjaValue) -> Int?? {
-            switch v {
-            case .none, .undefined: return .some(nil)
-            default:
-                if case .int(let i)? = v.number { return .some(i) }
-                return nil
-            }
+        func index(_ v: JinjaValue) throws(JinjaFailure) -> Int? {
+            if v.isNone { return nil }
+            if case .int(let i)? = v.number { return i }
+            throw JinjaFailure("TypeError: slice indices must be integers or None or have an __index__ method")
         }
-        guard let lo = index(start), let hi = index(stop), let st = index(step) else {
-            return .undefined("slice indices must be integers or None")
-        }
+        let lo = try index(start), hi = try index(stop), st = try index(step)
         let stride = st ?? 1
         guard stride != 0 else { throw JinjaFailure("ValueError: slice step cannot be zero") }
         func pick(_ count: Int) -> [Int] {
@@ -299,11 +324,15 @@ enum JinjaOperators {
         switch obj {
         case .list(let a): return .list(pick(a.count).map { a[$0] })
         case .tuple(let a): return .tuple(pick(a.count).map { a[$0] })
-        case .string(let s):
+        case .string(let s), .markup(let s):
             let scalars = Array(s.unicodeScalars)
-            return .string(PythonText.string(pick(scalars.count).map { scalars[$0] }))
+            let sliced = PythonText.string(pick(scalars.count).map { scalars[$0] })
+            if case .markup = obj { return .markup(sliced) }
+            return .string(sliced)
+        case .dict:
+            throw JinjaFailure("TypeError: unhashable type: 'slice'")
         default:
-            return .undefined("'\(obj.typeName)' object is not subscriptable")
+            throw JinjaFailure("TypeError: '\(obj.typeName)' object is not subscriptable")
         }
     }
 }

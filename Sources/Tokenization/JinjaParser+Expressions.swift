@@ -54,14 +54,24 @@ extension JinjaParser {
     mutating func parseOr() throws(ChatTemplateError) -> JinjaExpression {
         let start = position
         var left = try parseAnd()
-        while skipName("or") { left = expression(.or(left, try parseAnd()), start) }
+        var links = 0
+        defer { depth -= links }
+        while skipName("or") {
+            try enter(); links += 1
+            left = expression(.or(left, try parseAnd()), start)
+        }
         return left
     }
 
     mutating func parseAnd() throws(ChatTemplateError) -> JinjaExpression {
         let start = position
         var left = try parseNot()
-        while skipName("and") { left = expression(.and(left, try parseNot()), start) }
+        var links = 0
+        defer { depth -= links }
+        while skipName("and") {
+            try enter(); links += 1
+            left = expression(.and(left, try parseNot()), start)
+        }
         return left
     }
 
@@ -79,7 +89,10 @@ extension JinjaParser {
         let start = position
         let left = try parseMath1()
         var comparisons: [JinjaComparison] = []
+        var links = 0
+        defer { depth -= links }
         while true {
+            try enter(); links += 1
             if case .op(let o) = current.kind, let op = JinjaCompareOperator(rawValue: o), op != .isIn, op != .notIn {
                 advance()
                 comparisons.append(JinjaComparison(op: op, operand: try parseMath1()))
@@ -101,7 +114,11 @@ extension JinjaParser {
     {
         let start = position
         var left = try next(&self)
+        // Each operand deepens the (left-leaning) tree; count it so long chains stay bounded.
+        var links = 0
+        defer { depth -= links }
         while case .op(let o) = current.kind, ops.contains(o) {
+            try enter(); links += 1
             advance()
             let right = try next(&self)
             left = expression(.binary(JinjaBinaryOperator(rawValue: o)!, left, right), start)
@@ -201,7 +218,10 @@ extension JinjaParser {
     /// `.name`, `.0`, `[...]` and calls after a primary.
     mutating func parsePostfix(_ base: JinjaExpression) throws(ChatTemplateError) -> JinjaExpression {
         var node = base
+        var links = 0
+        defer { depth -= links }
         while true {
+            try enter(); links += 1
             let start = position
             if skipOp(".") {
                 switch current.kind {
@@ -279,7 +299,10 @@ extension JinjaParser {
     /// Filters, tests and calls after a unary expression.
     mutating func parseFilterExpression(_ base: JinjaExpression) throws(ChatTemplateError) -> JinjaExpression {
         var node = base
+        var links = 0
+        defer { depth -= links }
         while true {
+            try enter(); links += 1
             let start = position
             if skipOp("|") {
                 let call = try parseFilterCall()

@@ -129,7 +129,7 @@ struct JinjaParser {
                 advance()
                 guard case .name(let tag) = current.kind else { throw syntax("tag name expected") }
                 if ends.contains(tag) { return (body, (tag, position)) }
-                body.append(try parseStatement(tag, at: position))
+                body.append(try parseStatement(tag, at: start))
             default:
                 throw syntax("unexpected \(describe(current.kind))")
             }

@@ -28,25 +28,25 @@ enum JinjaTestFunctions {
         case "integer": try noArguments(); if case .int = value { return true }; return false
         case "float": try noArguments(); if case .double = value { return true }; return false
         case "number": try noArguments(); return value.number != nil
-        case "string": try noArguments(); if case .string = value { return true }; return false
+        case "string": try noArguments(); return value.text != nil
         case "mapping": try noArguments(); if case .dict = value { return true }; return false
         case "iterable":
             try noArguments()
             switch value {
-            case .undefined, .string, .list, .tuple, .dict: return true
+            case .undefined, .string, .markup, .list, .tuple, .dict: return true
             default: return false
             }
         case "sequence":
             try noArguments()
             switch value {
-            case .undefined, .string, .list, .tuple, .dict: return true
+            case .undefined, .string, .markup, .list, .tuple, .dict: return true
             default: return false
             }
         case "callable":
             try noArguments()
             if case .callable = value { return true }
             return false
-        case "escaped": try noArguments(); return false
+        case "escaped": try noArguments(); if case .markup = value { return true }; return false
         case "sameas":
             let other = try argument()
             switch (value, other) {
@@ -81,7 +81,7 @@ enum JinjaTestFunctions {
             return r.isTruthy
         case "filter", "test":
             try noArguments()
-            guard case .string(let n) = value else { return false }
+            guard let n = value.text else { return false }
             return name == "filter" ? JinjaFilters.names.contains(n) : names.contains(n)
         default:
             throw JinjaFailure("No test named '\(name)'.")

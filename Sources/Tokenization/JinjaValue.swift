@@ -10,6 +10,9 @@ enum JinjaValue {
     case int(Int)
     case double(Double)
     case string(String)
+    /// markupsafe's `Markup`: text already escaped (from `| e`) or declared safe (`| safe`); a
+    /// plain string added to it with `+` gets HTML-escaped.
+    case markup(String)
     case list([JinjaValue])
     case tuple([JinjaValue])
     case dict(JinjaDict)
@@ -33,6 +36,14 @@ enum JinjaValue {
         }
     }
 
+    /// The text of a string or of Markup (a `str` subclass in Python).
+    var text: String? {
+        switch self {
+        case .string(let s), .markup(let s): return s
+        default: return nil
+        }
+    }
+
     var isUndefined: Bool { if case .undefined = self { return true } else { return false } }
     var isNone: Bool { if case .none = self { return true } else { return false } }
 
@@ -45,6 +56,7 @@ enum JinjaValue {
         case .int: return "int"
         case .double: return "float"
         case .string: return "str"
+        case .markup: return "Markup"
         case .list: return "list"
         case .tuple: return "tuple"
         case .dict: return "dict"
@@ -60,7 +72,7 @@ enum JinjaValue {
         case .bool(let b): return b
         case .int(let i): return i != 0
         case .double(let d): return d != 0
-        case .string(let s): return !s.isEmpty
+        case .string(let s), .markup(let s): return !s.isEmpty
         case .list(let a), .tuple(let a): return !a.isEmpty
         case .dict(let d): return !d.isEmpty
         case .namespace, .callable: return true
@@ -84,7 +96,7 @@ enum JinjaValue {
         case .undefined: return []
         case .list(let a), .tuple(let a): return a
         case .dict(let d): return d.keys.map { .string($0) }
-        case .string(let s): return s.unicodeScalars.map { .string(String(Character($0))) }
+        case .string(let s), .markup(let s): return s.unicodeScalars.map { .string(String(Character($0))) }
         default: throw JinjaFailure("TypeError: '\(typeName)' object is not iterable")
         }
     }
@@ -93,7 +105,7 @@ enum JinjaValue {
     func length() throws(JinjaFailure) -> Int {
         switch self {
         case .undefined: return 0
-        case .string(let s): return PythonText.length(s)
+        case .string(let s), .markup(let s): return PythonText.length(s)
         case .list(let a), .tuple(let a): return a.count
         case .dict(let d): return d.count
         default: throw JinjaFailure("TypeError: object of type '\(typeName)' has no len()")
@@ -108,7 +120,7 @@ enum JinjaValue {
         case .bool(let b): return .bool(b)
         case .int(let i): return .int(i)
         case .double(let d): return .double(d)
-        case .string(let s): return .string(s)
+        case .string(let s), .markup(let s): return .string(s)
         case .list(let a), .tuple(let a):
             var out: [TemplateValue] = []
             for v in a { out.append(try v.templateValue(depth: depth + 1)) }
@@ -126,7 +138,7 @@ enum JinjaValue {
     func pythonString(depth: Int = 0) throws(JinjaFailure) -> String {
         switch self {
         case .undefined: return ""
-        case .string(let s): return s
+        case .string(let s), .markup(let s): return s
         default: return try pythonRepr(depth: depth)
         }
     }
@@ -141,6 +153,7 @@ enum JinjaValue {
         case .int(let i): return String(i)
         case .double(let d): return PythonText.floatRepr(d)
         case .string(let s): return PythonText.repr(s)
+        case .markup(let s): return "Markup(" + PythonText.repr(s) + ")"
         case .list(let a):
             var parts: [String] = []
             for v in a { parts.append(try v.pythonRepr(depth: depth + 1)) }
@@ -163,9 +176,9 @@ enum JinjaValue {
     static func equal(_ a: JinjaValue, _ b: JinjaValue, depth: Int = 0) throws(JinjaFailure) -> Bool {
         guard depth < JinjaLimits.valueDepth else { throw JinjaFailure("RecursionError: value nested too deeply") }
         if let x = a.number, let y = b.number { return x == y }
+        if let x = a.text, let y = b.text { return PythonText.equal(x, y) }
         switch (a, b) {
         case (.undefined, .undefined), (.none, .none): return true
-        case (.string(let x), .string(let y)): return PythonText.equal(x, y)
         case (.list(let x), .list(let y)), (.tuple(let x), .tuple(let y)):
             guard x.count == y.count else { return false }
             for (u, v) in zip(x, y) where !(try equal(u, v, depth: depth + 1)) { return false }

@@ -12,7 +12,7 @@ enum ChatTemplateFixtures {
     /// The real-template fixtures (every JSON file but the feature list).
     static let templateNames: [String] = {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return files.filter { $0.hasSuffix(".json") && $0 != "jinja_features.json" }
+        return files.filter { $0.hasSuffix(".json") && !$0.hasPrefix("jinja_") }
             .map { String($0.dropLast(5)) }.sorted()
     }()
 
@@ -139,14 +139,16 @@ enum RenderOutcome: Equatable {
     }
 
     /// Small templates that pin jinja2's semantics one point at a time (whitespace control,
-    /// scoping, Python operators and printing, filters, tests, methods, errors).
-    @Test func jinjaFeaturesMatchJinja2() throws {
-        let fixture = try ChatTemplateFixtures.load("jinja_features")
+    /// scoping, Python operators and printing, filters, tests, methods, errors), and generated
+    /// ones: every whitespace-control combination and seeded random expressions.
+    @Test(arguments: ["jinja_features", "jinja_generated"])
+    func jinjaFeaturesMatchJinja2(_ name: String) throws {
+        let fixture = try ChatTemplateFixtures.load(name)
         var failures: [String] = []
+        var context: [String: TemplateValue] = [:]
+        for (k, v) in fixture["context"]!.objectValue! { context[k] = v }
         for c in fixture["cases"]!.arrayValue! {
             let source = c["template"]!.stringValue!
-            var context: [String: TemplateValue] = [:]
-            for (k, v) in c["context"]!.objectValue! { context[k] = v }
             let outcome = RenderOutcome { () throws(ChatTemplateError) in
                 try ChatTemplate(source: source).render(context: context)
             }
