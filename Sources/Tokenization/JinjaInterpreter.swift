@@ -69,7 +69,7 @@ struct JinjaInterpreter {
             }
             if let otherwise { return try execute(otherwise, in: scope) }
         case .loop(let loop):
-            try run(loop, in: scope, at: statement.position)
+            return try run(loop, in: scope, at: statement.position)
         case .assign(let target, let e):
             let value = try evaluate(e, in: scope)
             try assign(value, to: target, in: scope, at: statement.position)
@@ -98,7 +98,12 @@ struct JinjaInterpreter {
     }
 
     /// A `for` loop: each iteration runs in its own scope holding the target and `loop`.
-    mutating func run(_ loop: JinjaLoop, in scope: JinjaScope, at position: SourcePosition) throws(ChatTemplateError) {
+    ///
+    /// The `else` body runs in its own scope unless some iteration ran its body to the end: like
+    /// jinja2, an iteration left by `break` or `continue` does not count, so a loop whose first
+    /// iteration breaks still runs `else`. A `break`/`continue` inside `else` belongs to the
+    /// enclosing loop (jinja2 compiles `else` outside the inner loop), so its flow is returned.
+    mutating func run(_ loop: JinjaLoop, in scope: JinjaScope, at position: SourcePosition) throws(ChatTemplateError) -> Flow {
         let iterable = try evaluate(loop.iterable, in: scope)
         var items = try at(loop.iterable.position) { () throws(JinjaFailure) in try iterable.iterated() }
         if let filter = loop.filter {
@@ -106,14 +111,17 @@ struct JinjaInterpreter {
             for item in items {
                 let filterScope = JinjaScope(parent: scope)
                 try assign(item, to: loop.target, in: filterScope, at: position)
-                if try evaluate(filter, in: filterScope).isTruthy { kept.append(item) }
+                guard try evaluate(filter, in: filterScope).isTruthy else { continue }
+                // jinja2 filters through a generator that re-packs unpacked targets as tuples.
+                if case .tuple(let names) = loop.target {
+                    kept.append(.tuple(names.map { filterScope.lookup($0) ?? .none }))
+                } else {
+                    kept.append(item)
+                }
             }
             items = kept
         }
-        if items.isEmpty {
-            if let otherwise = loop.otherwise { _ = try execute(otherwise, in: scope) }
-            return
-        }
+        var completedAnIteration = false
         let n = items.count
         for (i, item) in items.enumerated() {
             let iteration = JinjaScope(parent: scope)
@@ -132,8 +140,14 @@ struct JinjaInterpreter {
             if i < n - 1 { info["nextitem"] = items[i + 1] }
             info["cycle"] = .callable(.loopCycle(i))
             iteration.set("loop", .dict(info))
-            if try execute(loop.body, in: iteration) == .breakLoop { break }
+            let flow = try execute(loop.body, in: iteration)
+            if flow == .breakLoop { break }
+            if flow == .normal { completedAnIteration = true }
         }
+        if !completedAnIteration, let otherwise = loop.otherwise {
+            return try execute(otherwise, in: JinjaScope(parent: scope))
+        }
+        return .normal
     }
 
     func assign(_ value: JinjaValue, to target: JinjaTarget, in scope: JinjaScope, at position: SourcePosition) throws(ChatTemplateError) {
