@@ -53,14 +53,16 @@ public struct ChatTemplate: Sendable {
 }
 
 extension ChatTemplate {
-    /// The template a GGUF model carries in `tokenizer.chat_template`, with its BOS and EOS token
-    /// texts. A Gemma-family GGUF without a template (a base model) gets the built-in `gemma3`
-    /// template; any other model without one is `.noTemplate`.
-    public init(gguf: GGUFFile) throws(ChatTemplateError) {
+    /// The template a GGUF model carries in `tokenizer.chat_template` (or, with `name`, the named
+    /// one in `tokenizer.chat_template.<name>`, e.g. `tool_use`), with its BOS and EOS token texts.
+    /// A Gemma-family GGUF without a default template (a base model) gets the built-in `gemma3`
+    /// template; any other model without the template asked for is `.noTemplate`.
+    public init(gguf: GGUFFile, name: String? = nil) throws(ChatTemplateError) {
         func read<T>(_ body: () throws(ModelFileError) -> T) throws(ChatTemplateError) -> T {
             do { return try body() } catch { throw .noTemplate("\(gguf.path): \(error)") }
         }
-        let source = try read { () throws(ModelFileError) in try gguf.optionalString("tokenizer.chat_template") }
+        let key = name.map { "tokenizer.chat_template.\($0)" } ?? "tokenizer.chat_template"
+        let source = try read { () throws(ModelFileError) in try gguf.optionalString(key) }
         let tokens = try read { () throws(ModelFileError) in try gguf.optionalArray("tokenizer.ggml.tokens")?.stringValues }
         func tokenText(_ key: String) throws(ChatTemplateError) -> String? {
             guard let id = try read({ () throws(ModelFileError) in try gguf.optionalInt(key) }),
@@ -74,8 +76,8 @@ extension ChatTemplate {
             return
         }
         let architecture = try read { () throws(ModelFileError) in try gguf.optionalString("general.architecture") } ?? "unknown"
-        guard architecture.hasPrefix("gemma") else {
-            throw .noTemplate("\(gguf.path) (architecture '\(architecture)') has no tokenizer.chat_template and Tern has no built-in one for it")
+        guard name == nil, architecture.hasPrefix("gemma") else {
+            throw .noTemplate("\(gguf.path) (architecture '\(architecture)') has no \(key) and Tern has no built-in one for it")
         }
         self = try ChatTemplate.builtin(named: "gemma3")
         bosToken = bos

@@ -21,6 +21,7 @@ public enum ChatTemplateError: Error, Equatable, Sendable, CustomStringConvertib
     /// A model file with no chat template and no built-in fallback for its family.
     case noTemplate(String)
 
+    /// A readable message with the position, for logs and CLI output.
     public var description: String {
         switch self {
         case .syntax(let message, let line, let column):

@@ -52,6 +52,13 @@ public enum TemplateValue: Sendable, Equatable {
         if case .array(let a) = self, a.indices.contains(index) { return a[index] }
         return nil
     }
+
+    /// The value as Python's `str()` prints it, which is what `{{ value }}` renders:
+    /// `True`, `None`, `1.0`, `1e-05`, `[1, 'a']`, `{'k': None}`; a string prints as itself.
+    public var pythonDescription: String {
+        // Values built in Swift can nest arbitrarily; past jinja2's own limits, say so.
+        (try? JinjaValue(self).pythonString()) ?? "<nested too deeply>"
+    }
 }
 
 /// A string-keyed dictionary that remembers the order in which keys were first inserted, like a
@@ -103,6 +110,7 @@ public struct TemplateObject: Sendable, Equatable, Sequence, ExpressibleByDictio
         }
     }
 
+    /// Same keys in the same order with equal values.
     public static func == (a: TemplateObject, b: TemplateObject) -> Bool {
         a.keys == b.keys && a.storage == b.storage
     }

@@ -60,6 +60,12 @@ import Testing
         #expect(template.eosToken == fixture["eos_token"]?.stringValue)
     }
 
+    /// A named template the GGUF does not have is an error, not a silent fallback.
+    @Test func missingNamedTemplateIsAnError() throws {
+        guard let path = ModelCatalog.installedPath("qwen2.5-0.5b") else { return }
+        #expect(throws: ChatTemplateError.self) { try ChatTemplate(gguf: try GGUFFile(path: path), name: "tool_use") }
+    }
+
     /// The Gemma 3 base GGUF has no template: the built-in one, with the GGUF's `<bos>`.
     @Test func gemmaBaseModelFallsBackToBuiltin() throws {
         guard let path = ModelCatalog.installedPath("gemma3-270m") else { return }

@@ -52,6 +52,9 @@ import Testing
         #expect(try JinjaValue(v).pythonString() == #"{'a': 1, 'b': [True, None, 1.0, "it's"], 'c': {'d': 'x\ny'}}"#)
         let rendered = try ChatTemplate(source: "{{ v }}|{{ t }}|{{ n }}|{{ s }}").render(context: ["v": v, "t": true, "n": nil, "s": "plain"])
         #expect(rendered == #"{'a': 1, 'b': [True, None, 1.0, "it's"], 'c': {'d': 'x\ny'}}|True|None|plain"#)
+        #expect(v.pythonDescription == #"{'a': 1, 'b': [True, None, 1.0, "it's"], 'c': {'d': 'x\ny'}}"#)
+        #expect(TemplateValue.double(1e-05).pythonDescription == "1e-05")
+        #expect(TemplateValue.string("as is").pythonDescription == "as is")
         #expect(PythonText.repr("a'b\"c") == #"'a\'b"c'"#)
         #expect(PythonText.repr("\u{0}\u{7f}\u{85}é\u{2028}😀") == #"'\x00\x7f\x85é\u2028😀'"#)
     }
