@@ -1,0 +1,143 @@
+// Tiles of F32, F16 and BF16 weight rows against f32 activation rows, pure Swift.
+//
+// A 4x4 micro-kernel (16 SIMD16<Float> accumulators, one FMA per weight-activation pair of 16
+// values) for cols > 1; for cols == 1 one row at a time with 4 accumulators, which reads the
+// matrix as one sequential stream that the hardware prefetcher follows at full bandwidth.
+
+/// How a row of float weights is stored.
+protocol FloatWeightFormat {
+    /// Values i..<i+16 of the row at p, as f32.
+    static func load16(_ p: UnsafeRawPointer, _ i: Int) -> SIMD16<Float>
+    /// Value i of the row at p, as f32.
+    static func load1(_ p: UnsafeRawPointer, _ i: Int) -> Float
+}
+
+enum F32Weights: FloatWeightFormat {
+    @inline(__always) static func load16(_ p: UnsafeRawPointer, _ i: Int) -> SIMD16<Float> {
+        p.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<Float>.self)
+    }
+    @inline(__always) static func load1(_ p: UnsafeRawPointer, _ i: Int) -> Float {
+        p.loadUnaligned(fromByteOffset: 4 * i, as: Float.self)
+    }
+}
+
+enum F16Weights: FloatWeightFormat {
+    @inline(__always) static func load16(_ p: UnsafeRawPointer, _ i: Int) -> SIMD16<Float> {
+        SIMD16<Float>(p.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self))
+    }
+    @inline(__always) static func load1(_ p: UnsafeRawPointer, _ i: Int) -> Float {
+        Half.f16ToFloat(p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+    }
+}
+
+enum BF16Weights: FloatWeightFormat {
+    @inline(__always) static func load16(_ p: UnsafeRawPointer, _ i: Int) -> SIMD16<Float> {
+        Half.bf16Widen(p.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<UInt16>.self))
+    }
+    @inline(__always) static func load1(_ p: UnsafeRawPointer, _ i: Int) -> Float {
+        Half.bf16ToFloat(p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
+    }
+}
+
+extension BlockDot {
+    static func floatTile(_ type: GGMLType, _ w: UnsafeRawPointer, _ wStride: Int, _ rows: Int,
+                          _ a: UnsafeRawPointer, _ aStride: Int, _ cols: Int, _ length: Int,
+                          _ out: UnsafeMutablePointer<Float>, _ outStride: Int) {
+        switch type {
+        case .f32: floatTile(F32Weights.self, w, wStride, rows, a, aStride, cols, length, out, outStride)
+        case .f16: floatTile(F16Weights.self, w, wStride, rows, a, aStride, cols, length, out, outStride)
+        default: floatTile(BF16Weights.self, w, wStride, rows, a, aStride, cols, length, out, outStride)
+        }
+    }
+
+    @inline(__always)
+    static func floatTile<F: FloatWeightFormat>(_ format: F.Type, _ w: UnsafeRawPointer, _ wStride: Int, _ rows: Int,
+                                                _ a: UnsafeRawPointer, _ aStride: Int, _ cols: Int, _ length: Int,
+                                                _ out: UnsafeMutablePointer<Float>, _ outStride: Int) {
+        if cols == 1 {
+            for r in 0..<rows { out[r] = floatDot(F.self, w + r * wStride, a, length) }
+            return
+        }
+        var c0 = 0
+        while c0 < cols {
+            var r0 = 0
+            while r0 < rows {
+                floatMicroKernel4x4(F.self, w, wStride, r0, rows, a, aStride, c0, cols, length, out, outStride)
+                r0 += 4
+            }
+            c0 += 4
+        }
+    }
+
+    /// One row against one activation row: 4 accumulators over 64 values per step.
+    @inline(__always)
+    static func floatDot<F: FloatWeightFormat>(_ format: F.Type, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer,
+                                               _ n: Int) -> Float {
+        var s0 = SIMD16<Float>(), s1 = SIMD16<Float>(), s2 = SIMD16<Float>(), s3 = SIMD16<Float>()
+        var i = 0
+        while i + 64 <= n {
+            s0.addProduct(F.load16(w, i), F32Weights.load16(a, i))
+            s1.addProduct(F.load16(w, i + 16), F32Weights.load16(a, i + 16))
+            s2.addProduct(F.load16(w, i + 32), F32Weights.load16(a, i + 32))
+            s3.addProduct(F.load16(w, i + 48), F32Weights.load16(a, i + 48))
+            i += 64
+        }
+        while i + 16 <= n {
+            s0.addProduct(F.load16(w, i), F32Weights.load16(a, i))
+            i += 16
+        }
+        var sum = horizontalSum((s0 + s1) + (s2 + s3))
+        while i < n {
+            sum += F.load1(w, i) * F32Weights.load1(a, i)
+            i += 1
+        }
+        return sum
+    }
+
+    /// Rows r0..<r0+4 x columns c0..<c0+4, clamped to the tile: missing rows or columns repeat the
+    /// last one and are not stored.
+    @inline(__always)
+    static func floatMicroKernel4x4<F: FloatWeightFormat>(
+        _ format: F.Type, _ w: UnsafeRawPointer, _ wStride: Int, _ r0: Int, _ rows: Int,
+        _ a: UnsafeRawPointer, _ aStride: Int, _ c0: Int, _ cols: Int, _ n: Int,
+        _ out: UnsafeMutablePointer<Float>, _ outStride: Int
+    ) {
+        let lastRow = rows - 1, lastCol = cols - 1
+        let w0: UnsafeRawPointer = w + r0 * wStride
+        let w1: UnsafeRawPointer = w + min(r0 + 1, lastRow) * wStride
+        let w2: UnsafeRawPointer = w + min(r0 + 2, lastRow) * wStride
+        let w3: UnsafeRawPointer = w + min(r0 + 3, lastRow) * wStride
+        let a0: UnsafeRawPointer = a + c0 * aStride
+        let a1: UnsafeRawPointer = a + min(c0 + 1, lastCol) * aStride
+        let a2: UnsafeRawPointer = a + min(c0 + 2, lastCol) * aStride
+        let a3: UnsafeRawPointer = a + min(c0 + 3, lastCol) * aStride
+        var s00 = SIMD16<Float>(), s01 = SIMD16<Float>(), s02 = SIMD16<Float>(), s03 = SIMD16<Float>()
+        var s10 = SIMD16<Float>(), s11 = SIMD16<Float>(), s12 = SIMD16<Float>(), s13 = SIMD16<Float>()
+        var s20 = SIMD16<Float>(), s21 = SIMD16<Float>(), s22 = SIMD16<Float>(), s23 = SIMD16<Float>()
+        var s30 = SIMD16<Float>(), s31 = SIMD16<Float>(), s32 = SIMD16<Float>(), s33 = SIMD16<Float>()
+        var i = 0
+        while i + 16 <= n {
+            let x0 = F.load16(w0, i), x1 = F.load16(w1, i), x2 = F.load16(w2, i), x3 = F.load16(w3, i)
+            var y = F32Weights.load16(a0, i)
+            s00.addProduct(x0, y); s10.addProduct(x1, y); s20.addProduct(x2, y); s30.addProduct(x3, y)
+            y = F32Weights.load16(a1, i)
+            s01.addProduct(x0, y); s11.addProduct(x1, y); s21.addProduct(x2, y); s31.addProduct(x3, y)
+            y = F32Weights.load16(a2, i)
+            s02.addProduct(x0, y); s12.addProduct(x1, y); s22.addProduct(x2, y); s32.addProduct(x3, y)
+            y = F32Weights.load16(a3, i)
+            s03.addProduct(x0, y); s13.addProduct(x1, y); s23.addProduct(x2, y); s33.addProduct(x3, y)
+            i += 16
+        }
+        let nr = min(4, rows - r0), nc = min(4, cols - c0), tail = i
+        func finish(_ s: SIMD16<Float>, _ r: Int, _ c: Int, _ wr: UnsafeRawPointer, _ ac: UnsafeRawPointer) {
+            guard r < nr, c < nc else { return }
+            var sum = horizontalSum(s)
+            for j in tail..<n { sum += F.load1(wr, j) * F32Weights.load1(ac, j) }
+            out[(c0 + c) * outStride + r0 + r] = sum
+        }
+        finish(s00, 0, 0, w0, a0); finish(s01, 0, 1, w0, a1); finish(s02, 0, 2, w0, a2); finish(s03, 0, 3, w0, a3)
+        finish(s10, 1, 0, w1, a0); finish(s11, 1, 1, w1, a1); finish(s12, 1, 2, w1, a2); finish(s13, 1, 3, w1, a3)
+        finish(s20, 2, 0, w2, a0); finish(s21, 2, 1, w2, a1); finish(s22, 2, 2, w2, a2); finish(s23, 2, 3, w2, a3)
+        finish(s30, 3, 0, w3, a0); finish(s31, 3, 1, w3, a1); finish(s32, 3, 2, w3, a2); finish(s33, 3, 3, w3, a3)
+    }
+}

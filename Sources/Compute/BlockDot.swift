@@ -1,0 +1,91 @@
+import CTernKernels
+
+/// Dot products of weight rows (any supported GGML type, used in place) with activation rows,
+/// computed a tile at a time: the kernel behind every matrix product with model weights.
+///
+/// The tile contract (`tile`): for `rows` consecutive weight rows and `cols` activation rows,
+///
+///     out[c * outStride + r] = dot(weight row r, activation row c)   r < rows, c < cols
+///
+/// over `length` values. Activation rows are already in `Quant.activationType(for:)` of the
+/// weight type (`Quant.quantizeActivationRow`), or f32 for F32/F16/BF16 weights.
+///
+/// How to call it (the matmul driver's side):
+/// - Decode (one token, cols = 1) is memory-bound: split the rows of a matrix across threads
+///   in chunks of >= 64 rows; the kernels prefetch ahead along contiguous rows.
+/// - Prefill (cols up to ~512) is compute-bound: give each call a chunk of 16-64 rows and all
+///   columns. The tile runs 4x4 (rows x cols) micro-kernels, columns outermost, so the chunk's
+///   weights (keep rows x rowBytes under ~256 KiB, i.e. in L2) are decoded from cache for every
+///   group of 4 columns while those columns' activations stay in L1.
+///
+/// On x86 with AVX-512 VNNI the quantized micro-kernels are the C ones of CTernKernels; the
+/// pure-Swift twins (`BlockDot+Swift*.swift`) run everywhere else. Both equal `tileReference`
+/// to float rounding.
+public enum BlockDot {
+    /// True when the AVX-512 VNNI micro-kernels were compiled in and are used.
+    public static let usesVNNI: Bool = tern_has_vnni_kernels() != 0
+
+    /// Fills a tile of dot products (see the type's documentation for the contract).
+    ///   weights: weight row 0; row r at `weights + r * weightStride` (bytes), `length` values each
+    ///   activations: activation row 0; row c at `activations + c * activationStride` (bytes)
+    ///   out: out[c * outStride + r] (outStride in floats)
+    /// Strides need no alignment. `length` must be a whole number of the weight type's blocks.
+    public static func tile(_ weightType: GGMLType,
+                            weights: UnsafeRawPointer, weightStride: Int, rows: Int,
+                            activations: UnsafeRawPointer, activationStride: Int, cols: Int,
+                            length: Int, out: UnsafeMutablePointer<Float>, outStride: Int) {
+        tile(weightType, weights: weights, weightStride: weightStride, rows: rows,
+             activations: activations, activationStride: activationStride, cols: cols,
+             length: length, out: out, outStride: outStride, backend: usesVNNI ? .vnni : .swift)
+    }
+
+    /// Which implementation of the quantized micro-kernels runs.
+    enum Backend { case vnni, swift }
+
+    static func tile(_ weightType: GGMLType,
+                     weights: UnsafeRawPointer, weightStride: Int, rows: Int,
+                     activations: UnsafeRawPointer, activationStride: Int, cols: Int,
+                     length: Int, out: UnsafeMutablePointer<Float>, outStride: Int, backend: Backend) {
+        checkShape(weightType, length)
+        guard rows > 0, cols > 0 else { return }
+        let blocks = length / weightType.blockSize
+        let microKernel: MicroKernel
+        switch weightType {
+        case .f32, .f16, .bf16:
+            floatTile(weightType, weights, weightStride, rows, activations, activationStride, cols, length, out, outStride)
+            return
+        case _ where backend == .swift:
+            swiftTile(weightType, weights, weightStride, rows, activations, activationStride, cols, blocks, out, outStride)
+            return
+        case .q4_0: microKernel = tern_dot_q4_0_q8_0
+        case .q5_0: microKernel = tern_dot_q5_0_q8_0
+        case .q8_0: microKernel = tern_dot_q8_0_q8_0
+        case .q4_1: microKernel = tern_dot_q4_1_q8_1
+        case .q5_1: microKernel = tern_dot_q5_1_q8_1
+        case .q4_K: microKernel = tern_dot_q4_k_q8_k
+        case .q5_K: microKernel = tern_dot_q5_k_q8_k
+        default: microKernel = tern_dot_q6_k_q8_k
+        }
+        if blocks == 0 {
+            for c in 0..<cols { (out + c * outStride).update(repeating: 0, count: rows) }
+            return
+        }
+        var c0 = 0
+        while c0 < cols {
+            let nc = min(4, cols - c0)
+            var r0 = 0
+            while r0 < rows {
+                let nr = min(4, rows - r0)
+                microKernel(Int32(nr), Int32(nc), weights + r0 * weightStride, weightStride,
+                            activations + c0 * activationStride, activationStride, Int32(blocks),
+                            out + c0 * outStride + r0, outStride)
+                r0 += 4
+            }
+            c0 += 4
+        }
+    }
+
+    /// A C micro-kernel: rows, cols (1...4), w, wStride, a, aStride, blocks, out, outStride.
+    typealias MicroKernel = @convention(c) (Int32, Int32, UnsafeRawPointer?, Int, UnsafeRawPointer?, Int, Int32,
+                                            UnsafeMutablePointer<Float>?, Int) -> Void
+}

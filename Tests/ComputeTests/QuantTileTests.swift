@@ -1,0 +1,127 @@
+import Testing
+@testable import Compute
+
+/// The fast tiles (C VNNI micro-kernels and their Swift twins) against the scalar reference.
+@Suite struct QuantTileTests {
+    static let quantizedTypes: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K]
+    static let allTypes: [GGMLType] = quantizedTypes + [.f32, .f16, .bf16]
+
+    /// The backends to hold equal to the reference: the Swift twins always, VNNI when compiled in.
+    static var backends: [BlockDot.Backend] { [.vnni] }
+
+    struct Result {
+        var fast: [Float]
+        var reference: [Float]
+        /// Per output, sum |w_j * x_j| over the dequantized values: the scale of rounding errors.
+        var magnitude: [Double]
+    }
+
+    /// Runs one tile with unaligned strides (row bytes + 3 / + 5) and an output stride > rows.
+    static func run(_ type: GGMLType, rows: Int, cols: Int, length: Int, backend: BlockDot.Backend,
+                    exact: Bool = false, seed: UInt64) -> Result {
+        var rng = SplitMix64(seed: seed)
+        let wStride = type.rowBytes(length)! + 3
+        let aStride = Quant.activationRowBytes(for: type, count: length)! + 5
+        let outStride = rows + 2
+        let w = QuantTestData.weights(type, rows: rows, length: length, stride: wStride, unitScales: exact, rng: &rng)
+        let a = QuantTestData.activations(for: type, cols: cols, length: length, stride: aStride, small: exact, rng: &rng)
+        var fast = [Float](repeating: .nan, count: cols * outStride)
+        var reference = fast
+        var magnitude = [Double](repeating: 0, count: cols * outStride)
+        w.withUnsafeBytes { wp in
+            a.withUnsafeBytes { ap in
+                BlockDot.tile(type, weights: wp.baseAddress!, weightStride: wStride, rows: rows,
+                              activations: ap.baseAddress!, activationStride: aStride, cols: cols,
+                              length: length, out: &fast, outStride: outStride, backend: backend)
+                BlockDot.tileReference(type, weights: wp.baseAddress!, weightStride: wStride, rows: rows,
+                                       activations: ap.baseAddress!, activationStride: aStride, cols: cols,
+                                       length: length, out: &reference, outStride: outStride)
+                var wf = [Float](repeating: 0, count: length), xf = wf
+                for c in 0..<cols {
+                    dequantizeActivation(type, ap.baseAddress! + c * aStride, length, &xf)
+                    for r in 0..<rows {
+                        Quant.dequantizeRowReference(type, wp.baseAddress! + r * wStride, count: length, into: &wf)
+                        magnitude[c * outStride + r] = zip(wf, xf).reduce(0) { $0 + abs(Double($1.0) * Double($1.1)) }
+                    }
+                }
+            }
+        }
+        return Result(fast: fast, reference: reference, magnitude: magnitude)
+    }
+
+    /// The values of an activation row for `weightType` weights.
+    static func dequantizeActivation(_ weightType: GGMLType, _ p: UnsafeRawPointer, _ n: Int, _ x: inout [Float]) {
+        switch Quant.activationType(for: weightType)! {
+        case .q8_0: Quant.dequantizeRowReference(.q8_0, p, count: n, into: &x)
+        case .q8_1:
+            for j in 0..<n { x[j] = Quant.f16(p, 36 * (j / 32)) * Float(p.load(fromByteOffset: 36 * (j / 32) + 4 + j % 32, as: Int8.self)) }
+        case .q8_K:
+            for j in 0..<n { x[j] = p.loadUnaligned(fromByteOffset: 292 * (j / 256), as: Float.self) * Float(p.load(fromByteOffset: 292 * (j / 256) + 4 + j % 256, as: Int8.self)) }
+        default:
+            for j in 0..<n { x[j] = p.loadUnaligned(fromByteOffset: 4 * j, as: Float.self) }
+        }
+    }
+
+    /// Outputs agree to f32 rounding of sums of `blocks` terms; padding stays untouched.
+    static func expectClose(_ r: Result, rows: Int, cols: Int, blocks: Int, _ context: String) {
+        let outStride = rows + 2
+        for c in 0..<cols {
+            for r0 in 0..<outStride {
+                let i = c * outStride + r0
+                if r0 >= rows {
+                    #expect(r.fast[i].isNaN, "\(context): wrote outside the tile at r=\(r0) c=\(c)")
+                    continue
+                }
+                let tolerance = 2e-7 * Double(blocks + 64) * r.magnitude[i] + 1e-30
+                #expect(abs(Double(r.fast[i]) - Double(r.reference[i])) <= tolerance,
+                        "\(context): r=\(r0) c=\(c) fast \(r.fast[i]) reference \(r.reference[i])")
+            }
+        }
+    }
+
+    @Test(arguments: allTypes)
+    func edgeShapesMatchReference(_ type: GGMLType) {
+        var seed: UInt64 = 1
+        for backend in Self.backends {
+            for rows in [1, 3, 5, 17] {
+                for cols in [1, 2, 7, 16] {
+                    for blocks in 1...4 {
+                        let length = blocks * (type.blockSize == 1 ? 32 : type.blockSize) + (type.blockSize == 1 ? blocks : 0)
+                        seed += 1
+                        let r = Self.run(type, rows: rows, cols: cols, length: length, backend: backend, seed: seed)
+                        Self.expectClose(r, rows: rows, cols: cols, blocks: length / max(type.blockSize, 32) + 1,
+                                         "\(type) \(backend) \(rows)x\(cols) length \(length)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test(arguments: allTypes)
+    func longRowsMatchReference(_ type: GGMLType) {
+        for backend in Self.backends {
+            for (rows, cols) in [(5, 1), (3, 7), (8, 16)] {
+                let r = Self.run(type, rows: rows, cols: cols, length: 4864, backend: backend, seed: 99)
+                Self.expectClose(r, rows: rows, cols: cols, blocks: 4864 / 32, "\(type) \(backend) \(rows)x\(cols) length 4864")
+            }
+        }
+    }
+
+    /// With unit scales and small activations every float in the computation is an integer below
+    /// 2^24, so any summation order gives the same result: the integer parts must agree exactly.
+    @Test(arguments: quantizedTypes)
+    func integerPartsAreExact(_ type: GGMLType) {
+        for backend in Self.backends {
+            for (rows, cols, length) in [(5, 7, 4 * type.blockSize), (17, 3, 1024), (3, 16, type.blockSize)] {
+                let r = Self.run(type, rows: rows, cols: cols, length: length, backend: backend, exact: true, seed: 7)
+                for c in 0..<cols {
+                    for row in 0..<rows {
+                        let i = c * (rows + 2) + row
+                        #expect(r.fast[i] == r.reference[i], "\(type) \(backend) r=\(row) c=\(c)")
+                        #expect(r.reference[i] == r.reference[i].rounded(), "\(type): not an integer")
+                    }
+                }
+            }
+        }
+    }
+}
