@@ -53,9 +53,9 @@ let package = Package(
         .testTarget(name: "ComputeTests", dependencies: ["Compute", "TestSupport"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "TestSupport"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"]),
-        .testTarget(name: "ArchitecturesTests", dependencies: ["Architectures", "Generation", "TestSupport"]),
+        .testTarget(name: "ArchitecturesTests", dependencies: ["Architectures", "Generation", "Tokenization", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "TestSupport"]),
-        .testTarget(name: "TernCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "TernCLITests", dependencies: ["TestSupport", "tern"]),
     ],
     swiftLanguageModes: [.v6]
 )

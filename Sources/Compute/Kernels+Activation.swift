@@ -15,15 +15,20 @@ extension Kernels {
         while i < n { let g = gate[i]; gate[i] = g / (1 + expf(-g)) * up[i]; i += 1 }
     }
 
-    /// GELU (tanh approximation)-gated product in place: gate[i] = gelu(gate[i]) · up[i].
+    /// GELU (tanh approximation)-gated product in place, as llama.cpp computes it (GGML_GELU_FP16):
+    /// gate[i] = g(gate[i]) · up[i] with g(x) = 0 for x ≤ −10, x for x ≥ 10, and otherwise the
+    /// tanh GELU of x rounded to f16, evaluated in f32 and rounded to f16 again (a lookup in a
+    /// table over all 65,536 f16 values). Matching this keeps Gemma's logits within llama.cpp's
+    /// own noise; the exact f32 GELU is `gelu(_:_:)`.
     @inlinable
     public static func gegLU(gate: UnsafeMutablePointer<Float>, up: UnsafePointer<Float>, _ n: Int) {
-        var i = 0
-        while i + 16 <= n {
-            store(gelu(load(gate + i)) * load(up + i), gate + i)
-            i += 16
+        GELUTable.shared.values.withUnsafeBufferPointer { table in
+            for i in 0..<n {
+                let x = gate[i]
+                let g: Float = x <= -10 ? 0 : x >= 10 ? x : table[Int(Float16(x).bitPattern)]
+                gate[i] = g * up[i]
+            }
         }
-        while i < n { gate[i] = ReferenceKernels.gelu(gate[i]) * up[i]; i += 1 }
     }
 
     /// GELU (tanh approximation) in place, as GPT-2 / Gemma use it.
@@ -51,3 +56,16 @@ extension Kernels {
     }
 }
 
+
+/// f16(gelu(x)) for every f16 bit pattern x, gelu in f32 with the tanh approximation.
+public final class GELUTable: Sendable {
+    public static let shared = GELUTable()
+    public let values: [Float]
+
+    init() {
+        values = (0..<65_536).map { bits in
+            let x = Float(Float16(bitPattern: UInt16(bits)))
+            return x.isFinite ? Float(Float16(ReferenceKernels.gelu(x))) : x
+        }
+    }
+}

@@ -28,7 +28,7 @@ struct GGUFReader {
         let n = try u64(what())
         let limit = UInt64(remaining / max(1, minElementBytes))
         guard n <= limit else {
-            throw .malformed(path: path, offset: at, reason: "\(what()) count \(n) exceeds what the remaining \(remaining) bytes can hold")
+            throw .malformed(path: path, offset: at, reason: "\(what()) count \(n) exceeds what the remaining \(remaining) bytes can hold (file truncated or corrupt)")
         }
         return Int(n)
     }

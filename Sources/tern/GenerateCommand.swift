@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Generation
+import Tokenization
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate", abstract: "Generate a continuation of a prompt (streamed to stdout).")
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var sampling: SamplingOptions
+    @Option(name: .shortAndLong, help: "The prompt text.") var prompt: String
+    @Flag(help: "Wrap the prompt as a user turn with the model's chat template.") var chat = false
+    @Option(help: "A system message (with --chat).") var system: String?
+    @Option(name: [.customLong("max-tokens"), .customShort("n")], help: "Tokens to generate at most.")
+    var maxTokens = 256
+    @Option(help: "Stop before this string (repeatable).") var stop: [String] = []
+    @Flag(name: .customLong("parse-special"), help: "Turn special-token text in the prompt into special tokens.")
+    var parseSpecial = false
+    @Flag(name: .customLong("no-bos"), help: "Add no BOS token, even when the model asks for one.") var noBOS = false
+    @Flag(name: .customLong("ignore-eos"), help: "Keep generating past end-of-generation tokens.") var ignoreEOS = false
+    @Flag(help: "Print one JSON object: prompt_tokens, tokens, text, finish_reason, timings.") var json = false
+
+    func validate() throws {
+        guard maxTokens >= 0 else { throw ValidationError("--max-tokens must be ≥ 0") }
+    }
+
+    func run() throws {
+        let lm = try modelOptions.load()
+        let promptTokens: [Int]
+        if chat {
+            var messages = [ChatMessage]()
+            if let system { messages.append(ChatMessage(role: "system", content: system)) }
+            messages.append(ChatMessage(role: "user", content: prompt))
+            promptTokens = try lm.chatPrompt(messages).tokens
+        } else {
+            promptTokens = lm.tokenize(prompt, addSpecial: !noBOS, parseSpecial: parseSpecial)
+        }
+        var request = GenerationRequest(prompt: promptTokens, maxTokens: maxTokens, sampling: sampling.parameters,
+                                        stop: stop, ignoreEndOfGeneration: ignoreEOS)
+        if maxTokens == 0 { request.maxTokens = 0 }
+        let output = StandardOutput()
+        let result = try lm.generator.generate(request) { token in
+            if !json { output.write(token.text) }
+            return true
+        }
+        if json {
+            let object = GenerateOutput(prompt_tokens: result.promptTokens, tokens: result.tokens, text: result.text,
+                                        finish_reason: result.finishReason.rawValue,
+                                        timings: .init(result.timings))
+            print(try encodeJSON(object))
+        } else {
+            output.write("\n")
+            let t = result.timings
+            FileHandle.standardError.write(String(
+                format: "\n[prompt: %d tokens, %.1f tok/s | generated: %d tokens, %.1f tok/s | %@]\n",
+                t.promptTokensEvaluated, t.promptTokensPerSecond, t.generatedTokens, t.generationTokensPerSecond,
+                result.finishReason.rawValue).data(using: .utf8)!)
+        }
+    }
+}
+
+struct GenerateOutput: Encodable {
+    let prompt_tokens: [Int]
+    let tokens: [Int]
+    let text: String
+    let finish_reason: String
+    let timings: Timings
+
+    struct Timings: Encodable {
+        let prompt_tokens_evaluated: Int
+        let prompt_seconds: Double
+        let generated_tokens: Int
+        let generation_seconds: Double
+        init(_ t: GenerationTimings) {
+            prompt_tokens_evaluated = t.promptTokensEvaluated; prompt_seconds = t.promptSeconds
+            generated_tokens = t.generatedTokens; generation_seconds = t.generationSeconds
+        }
+    }
+}
+
+func encodeJSON<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// Unbuffered writes of streamed text to stdout.
+final class StandardOutput {
+    func write(_ s: String) {
+        guard !s.isEmpty else { return }
+        FileHandle.standardOutput.write(s.data(using: .utf8)!)
+    }
+}

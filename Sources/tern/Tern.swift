@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `tern`: the command line of the Tern LLM chain.
+@main
+struct Tern: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tern",
+        abstract: "Run, serve, train and evaluate language models in Swift on a CPU.",
+        subcommands: [GenerateCommand.self, ChatCommand.self, TokenizeCommand.self, BenchCommand.self, InfoCommand.self])
+}
