@@ -23,7 +23,12 @@ enum F32Weights: FloatWeightFormat {
 
 enum F16Weights: FloatWeightFormat {
     @inline(__always) static func load16(_ p: UnsafeRawPointer, _ i: Int) -> SIMD16<Float> {
-        SIMD16<Float>(p.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self))
+        // the lane loop is `vcvtph2ps`; written here, not through a helper, because the 4x4
+        // kernel is too large for the inliner to take even @inline(__always) helpers
+        let h = p.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<Float16>.self)
+        var f = SIMD16<Float>()
+        for k in 0..<16 { f[k] = Float(h[k]) }
+        return f
     }
     @inline(__always) static func load1(_ p: UnsafeRawPointer, _ i: Int) -> Float {
         Half.f16ToFloat(p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
@@ -32,7 +37,10 @@ enum F16Weights: FloatWeightFormat {
 
 enum BF16Weights: FloatWeightFormat {
     @inline(__always) static func load16(_ p: UnsafeRawPointer, _ i: Int) -> SIMD16<Float> {
-        Half.bf16Widen(p.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<UInt16>.self))
+        let h = p.loadUnaligned(fromByteOffset: 2 * i, as: SIMD16<UInt16>.self)
+        var wide = SIMD16<UInt32>()
+        for k in 0..<16 { wide[k] = UInt32(h[k]) &<< 16 }
+        return unsafeBitCast(wide, to: SIMD16<Float>.self)
     }
     @inline(__always) static func load1(_ p: UnsafeRawPointer, _ i: Int) -> Float {
         Half.bf16ToFloat(p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
@@ -140,4 +148,13 @@ extension BlockDot {
         finish(s20, 2, 0, w2, a0); finish(s21, 2, 1, w2, a1); finish(s22, 2, 2, w2, a2); finish(s23, 2, 3, w2, a3)
         finish(s30, 3, 0, w3, a0); finish(s31, 3, 1, w3, a1); finish(s32, 3, 2, w3, a2); finish(s33, 3, 3, w3, a3)
     }
+}
+
+/// The sum of the lanes, by halving (a fixed order: lanes 0-7 + 8-15, then 0-3 + 4-7, ...).
+@inline(__always)
+func horizontalSum(_ v: SIMD16<Float>) -> Float {
+    let s8 = v.lowHalf + v.highHalf
+    let s4 = s8.lowHalf + s8.highHalf
+    let s2 = s4.lowHalf + s4.highHalf
+    return s2[0] + s2[1]
 }

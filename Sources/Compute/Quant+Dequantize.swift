@@ -109,3 +109,31 @@ extension Quant {
         }
     }
 }
+
+// SIMD helpers of this file, kept here: debug builds compile the module file by file and do
+// not inline across files. Per-lane loops become single vector instructions; the standard
+// library's converting initialisers would be out-of-line calls.
+
+/// Int32 lanes as Float (`vcvtdq2ps`).
+@inline(__always)
+private func floats(_ v: SIMD16<Int32>) -> SIMD16<Float> {
+    var f = SIMD16<Float>()
+    for i in 0..<16 { f[i] = Float(v[i]) }
+    return f
+}
+
+/// Signed bytes widened to Int32 lanes (`vpmovsxbd`).
+@inline(__always)
+private func widen(_ v: SIMD16<Int8>) -> SIMD16<Int32> {
+    var w = SIMD16<Int32>()
+    for i in 0..<16 { w[i] = Int32(v[i]) }
+    return w
+}
+
+/// Unsigned bytes widened to Int32 lanes (`vpmovzxbd`).
+@inline(__always)
+private func widen(_ v: SIMD16<UInt8>) -> SIMD16<Int32> {
+    var w = SIMD16<Int32>()
+    for i in 0..<16 { w[i] = Int32(v[i]) }
+    return w
+}
