@@ -20,10 +20,12 @@ extension Quant {
                     store(floats(widen(q)) * d, dst + 32 * b + 16 * h)
                 }
             }
-        case .q4_0, .q4_1, .q5_0, .q5_1:
-            for b in 0..<blocks { dequantize32(type, src + type.blockBytes * b, dst + 32 * b) }
-        case .q4_K, .q5_K:
-            for b in 0..<blocks { dequantizeQ4_KQ5_K(type, src + type.blockBytes * b, dst + 256 * b) }
+        case .q4_0: for b in 0..<blocks { dequantize32(src + 18 * b, dst + 32 * b, qs: 2, qh: nil, min: false, offset: 8) }
+        case .q4_1: for b in 0..<blocks { dequantize32(src + 20 * b, dst + 32 * b, qs: 4, qh: nil, min: true, offset: 0) }
+        case .q5_0: for b in 0..<blocks { dequantize32(src + 22 * b, dst + 32 * b, qs: 6, qh: 2, min: false, offset: 16) }
+        case .q5_1: for b in 0..<blocks { dequantize32(src + 24 * b, dst + 32 * b, qs: 8, qh: 4, min: true, offset: 0) }
+        case .q4_K: for b in 0..<blocks { dequantizeQ4_KQ5_K(src + 144 * b, dst + 256 * b, fifthBits: false) }
+        case .q5_K: for b in 0..<blocks { dequantizeQ4_KQ5_K(src + 176 * b, dst + 256 * b, fifthBits: true) }
         default:
             for b in 0..<blocks { dequantizeQ6_K(src + 210 * b, dst + 256 * b) }
         }
@@ -41,41 +43,39 @@ extension Quant {
         return unsafeBitCast(((SIMD16(repeating: bits) &>> (lane &+ shift)) & 1) &<< 4, to: SIMD16<Int32>.self)
     }
 
-    /// One Q4_0/Q4_1/Q5_0/Q5_1 block (32 values).
+    /// One Q4_0/Q4_1/Q5_0/Q5_1 block (32 values): nibbles at byte `qs`, fifth bits at byte `qh`
+    /// (nil: none), an f16 min after d when `min`, and `offset` subtracted from each q.
     @inline(__always)
-    static func dequantize32(_ type: GGMLType, _ block: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    static func dequantize32(_ block: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>,
+                             qs: Int, qh: Int?, min: Bool, offset: Int32) {
         let d = f16(block, 0)
-        let qsOffset = type == .q4_0 ? 2 : type == .q4_1 ? 4 : type == .q5_0 ? 6 : 8
-        let bytes = widen(block.loadUnaligned(fromByteOffset: qsOffset, as: SIMD16<UInt8>.self))
+        let bytes = widen(block.loadUnaligned(fromByteOffset: qs, as: SIMD16<UInt8>.self))
         var low = bytes & 0xF, high = bytes &>> 4
-        if type == .q5_0 || type == .q5_1 {
-            let qh = block.loadUnaligned(fromByteOffset: type == .q5_0 ? 2 : 4, as: UInt32.self)
-            low |= fifthBits(qh, shift: 0)
-            high |= fifthBits(qh, shift: 16)
+        if let qh {
+            let bits = block.loadUnaligned(fromByteOffset: qh, as: UInt32.self)
+            low |= fifthBits(bits, shift: 0)
+            high |= fifthBits(bits, shift: 16)
         }
-        switch type {
-        case .q4_0:
-            store(floats(low &- 8) * d, y); store(floats(high &- 8) * d, y + 16)
-        case .q5_0:
-            store(floats(low &- 16) * d, y); store(floats(high &- 16) * d, y + 16)
-        default:
+        if min {
             let m = f16(block, 2)
             store(floats(low) * d + m, y); store(floats(high) * d + m, y + 16)
+        } else {
+            store(floats(low &- offset) * d, y); store(floats(high &- offset) * d, y + 16)
         }
     }
 
     /// One Q4_K/Q5_K super-block (256 values): chunks of 64, low nibbles then high nibbles.
     @inline(__always)
-    static func dequantizeQ4_KQ5_K(_ type: GGMLType, _ block: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    static func dequantizeQ4_KQ5_K(_ block: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>, fifthBits: Bool) {
         let d = f16(block, 0), dmin = f16(block, 2)
-        let qs = block + (type == .q4_K ? 16 : 48)
+        let qs = block + (fifthBits ? 48 : 16)
         for k in 0..<4 {
             let (sc0, m0) = unpackScalesMins(block + 4, 2 * k), (sc1, m1) = unpackScalesMins(block + 4, 2 * k + 1)
             let d0 = d * Float(sc0), min0 = dmin * Float(m0), d1 = d * Float(sc1), min1 = dmin * Float(m1)
             for h in 0..<2 {
                 let bytes = widen(qs.loadUnaligned(fromByteOffset: 32 * k + 16 * h, as: SIMD16<UInt8>.self))
                 var low = bytes & 0xF, high = bytes &>> 4
-                if type == .q5_K {
+                if fifthBits {
                     // bit 2k of qh[l] is the fifth bit of value 64k + l, bit 2k+1 that of 64k + 32 + l
                     let qh = widen(block.loadUnaligned(fromByteOffset: 16 + 16 * h, as: SIMD16<UInt8>.self))
                     low |= ((qh &>> Int32(2 * k)) & 1) &<< 4
