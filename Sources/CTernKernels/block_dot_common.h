@@ -80,6 +80,15 @@ TERN_INLINE void tern_prefetch_span(const uint8_t *p, size_t bytes) {
     for (size_t o = 0; o < bytes; o += 64) _mm_prefetch((const char *)p + o, _MM_HINT_T0);
 }
 
+/// q + 16 in the bytes whose bit is set in `mask` (the fifth bit of 5-bit values). The constant
+/// is made opaque: clang otherwise proves bit 4 of q clear, turns the add into an OR, and AVX-512
+/// has no byte-masked OR, which costs an extra instruction.
+TERN_INLINE __m512i tern_add16_where(__m512i q, uint64_t mask) {
+    __m512i sixteen = _mm512_set1_epi8(16);
+    __asm__("" : "+v"(sixteen));
+    return _mm512_mask_add_epi8(q, (__mmask64)mask, q, sixteen);
+}
+
 /// The horizontal sum of 16 floats.
 TERN_INLINE float tern_hsum(__m512 v) { return _mm512_reduce_add_ps(v); }
 

@@ -89,7 +89,7 @@ TERN_INLINE __m512i decode_chunk(int type, const uint8_t *p, int k) {
         const __m512i qh = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(p + 16)));
         const __m512i bit = _mm512_inserti64x4(_mm512_set1_epi8((char)(1 << (2 * k))),
                                                _mm256_set1_epi8((char)(1 << (2 * k + 1))), 1);
-        q = _mm512_mask_add_epi8(q, _mm512_test_epi8_mask(qh, bit), q, _mm512_set1_epi8(16));
+        q = tern_add16_where(q, _mm512_test_epi8_mask(qh, bit));
     }
     return q;
 }

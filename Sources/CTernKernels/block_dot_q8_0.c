@@ -28,7 +28,7 @@ TERN_INLINE __m512i decode(int type, const uint8_t *b0, const uint8_t *b1) {
     default: { // Q5_0: f16 d, u8 qh[4] (bit j = fifth bit of value j), u8 qs[16]
         const __m512i q = b1 ? tern_nibbles_pair(b0 + 6, b1 + 6) : tern_nibbles_single(b0 + 6);
         const uint64_t high = (uint64_t)tern_ld32(b0 + 2) | (b1 ? (uint64_t)tern_ld32(b1 + 2) << 32 : 0);
-        return _mm512_mask_add_epi8(q, (__mmask64)high, q, _mm512_set1_epi8(16));
+        return tern_add16_where(q, high);
     }
     }
 }

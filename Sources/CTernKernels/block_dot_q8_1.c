@@ -19,7 +19,7 @@ TERN_INLINE __m512i decode(int type, const uint8_t *b0, const uint8_t *b1) {
     // Q5_1: f16 d, f16 m, u8 qh[4] (bit j = fifth bit of value j), u8 qs[16]
     const __m512i q = b1 ? tern_nibbles_pair(b0 + 8, b1 + 8) : tern_nibbles_single(b0 + 8);
     const uint64_t high = (uint64_t)tern_ld32(b0 + 4) | (b1 ? (uint64_t)tern_ld32(b1 + 4) << 32 : 0);
-    return _mm512_mask_add_epi8(q, (__mmask64)high, q, _mm512_set1_epi8(16));
+    return tern_add16_where(q, high);
 }
 
 /// Accumulates blocks b and b+1 (pair) or block b alone into acc[r][c].

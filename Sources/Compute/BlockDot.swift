@@ -11,16 +11,18 @@ import CTernKernels
 /// weight type (`Quant.quantizeActivationRow`), or f32 for F32/F16/BF16 weights.
 ///
 /// How to call it (the matmul driver's side):
-/// - Decode (one token, cols = 1) is memory-bound: split the rows of a matrix across threads
-///   in chunks of >= 64 rows; the kernels prefetch ahead along contiguous rows.
-/// - Prefill (cols up to ~512) is compute-bound: give each call a chunk of 16-64 rows and all
-///   columns. The tile runs 4x4 (rows x cols) micro-kernels, columns outermost, so the chunk's
-///   weights (keep rows x rowBytes under ~256 KiB, i.e. in L2) are decoded from cache for every
-///   group of 4 columns while those columns' activations stay in L1.
+/// - Decode (one token, cols = 1) is memory-bound: split the rows of a matrix across threads in
+///   chunks of >= 64 rows. The C kernels prefetch ahead along contiguous rows (weightStride ==
+///   row bytes), as one linear stream.
+/// - Prefill (many columns) is compute-bound: give each call a chunk of rows and all columns.
+///   The tile runs micro-kernels of up to 4 rows x 4 columns, columns outermost, so a chunk's
+///   weights are decoded again from cache for every group of 4 columns while those columns'
+///   activations stay in L1. The chunk size hardly matters (8 to 512 rows measured within 10%
+///   of each other, single thread): choose it for load balance, e.g. 16-64 rows.
 ///
 /// On x86 with AVX-512 VNNI the quantized micro-kernels are the C ones of CTernKernels; the
-/// pure-Swift twins (`BlockDot+Swift*.swift`) run everywhere else. Both equal `tileReference`
-/// to float rounding.
+/// pure-Swift twins (BlockDot+Swift.swift) run everywhere else. Both equal `tileReference`
+/// to float rounding, and exactly on the integer parts.
 public enum BlockDot {
     /// True when the AVX-512 VNNI micro-kernels were compiled in and are used.
     public static let usesVNNI: Bool = tern_has_vnni_kernels() != 0
@@ -70,16 +72,20 @@ public enum BlockDot {
             for c in 0..<cols { (out + c * outStride).update(repeating: 0, count: rows) }
             return
         }
+        // Matrix-vector products of types that are cheap to decode per byte (Q8_0, Q6_K) stream
+        // faster from DRAM one row per call (one sequential read); the others gain more from 4 rows
+        // sharing the activation's loads and conversions (measured single-thread, 160 MiB).
+        let rowsPerCall = cols == 1 && (weightType == .q8_0 || weightType == .q6_K) ? 1 : 4
         var c0 = 0
         while c0 < cols {
             let nc = min(4, cols - c0)
             var r0 = 0
             while r0 < rows {
-                let nr = min(4, rows - r0)
+                let nr = min(rowsPerCall, rows - r0)
                 microKernel(Int32(nr), Int32(nc), weights + r0 * weightStride, weightStride,
                             activations + c0 * activationStride, activationStride, Int32(blocks),
                             out + c0 * outStride + r0, outStride)
-                r0 += 4
+                r0 += nr
             }
             c0 += 4
         }

@@ -28,7 +28,7 @@ public enum Half {
         var i = 0
         while i + 16 <= count {
             let h = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD16<Float16>.self)
-            UnsafeMutableRawPointer(dst + i).storeBytes(of: SIMD16<Float>(h), as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: floats(h), as: SIMD16<Float>.self)
             i += 16
         }
         while i < count { dst[i] = f16ToFloat(src[i]); i += 1 }
@@ -39,7 +39,7 @@ public enum Half {
         var i = 0
         while i + 16 <= count {
             let f = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(dst + i).storeBytes(of: SIMD16<Float16>(f), as: SIMD16<Float16>.self)
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: halves(f), as: SIMD16<Float16>.self)
             i += 16
         }
         while i < count { dst[i] = floatToF16(src[i]); i += 1 }
@@ -64,19 +64,41 @@ public enum Half {
             let rounded = (u &+ 0x7fff &+ ((u &>> 16) & 1)) &>> 16
             let quietNaN = (u &>> 16) | 64
             let bits = rounded.replacing(with: quietNaN, where: (u & 0x7fff_ffff) .> 0x7f80_0000)
-            UnsafeMutableRawPointer(dst + i).storeBytes(of: SIMD16<UInt16>(truncatingIfNeeded: bits),
-                                                        as: SIMD16<UInt16>.self)
+            var narrow = SIMD16<UInt16>()
+            for k in 0..<16 { narrow[k] = UInt16(truncatingIfNeeded: bits[k]) }
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: narrow, as: SIMD16<UInt16>.self)
             i += 16
         }
         while i < count { dst[i] = floatToBF16(src[i]); i += 1 }
     }
 
-    /// 16 bf16 values as f32: each 16-bit pattern becomes the high half of a 32-bit one.
+    /// 16 bf16 values as f32: each 16-bit pattern becomes the high half of a 32-bit one
+    /// (a per-lane loop, which becomes `vpmovzxwd` + `vpslld`; the converting initialiser
+    /// would be an out-of-line call).
     @inline(__always)
     static func bf16Widen(_ h: SIMD16<UInt16>) -> SIMD16<Float> {
-        // Interleaving zeros below each value is a zero-extension then a shift; written on
-        // 32-bit lanes so that it stays two vector instructions.
-        let wide = SIMD16<UInt32>(truncatingIfNeeded: h) &<< 16
+        var wide = SIMD16<UInt32>()
+        for i in 0..<16 { wide[i] = UInt32(h[i]) &<< 16 }
         return unsafeBitCast(wide, to: SIMD16<Float>.self)
     }
+}
+
+// SIMD helpers of this file, kept here: debug builds compile the module file by file and do
+// not inline across files. Per-lane loops become single vector instructions; the standard
+// library's converting initialisers would be out-of-line calls.
+
+/// f16 lanes as Float (`vcvtph2ps`).
+@inline(__always)
+private func floats(_ v: SIMD16<Float16>) -> SIMD16<Float> {
+    var f = SIMD16<Float>()
+    for i in 0..<16 { f[i] = Float(v[i]) }
+    return f
+}
+
+/// Float lanes rounded to f16, ties to even (`vcvtps2ph`).
+@inline(__always)
+private func halves(_ v: SIMD16<Float>) -> SIMD16<Float16> {
+    var h = SIMD16<Float16>()
+    for i in 0..<16 { h[i] = Float16(v[i]) }
+    return h
 }

@@ -27,7 +27,7 @@ extension Quant {
         let raw = UnsafeRawPointer(x)
         let v0 = raw.loadUnaligned(as: SIMD16<Float>.self)
         let v1 = raw.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
-        let amax = horizontalMax(maximum(absolute(v0), absolute(v1)))
+        let amax = Float(bitPattern: horizontalMax(maximum(magnitudeBits(v0), magnitudeBits(v1))))
         let d = amax / 127
         let id: Float = amax != 0 ? 127 / amax : 0
         let q0 = roundToNearestEven(v0 * id), q1 = roundToNearestEven(v1 * id)
@@ -44,35 +44,80 @@ extension Quant {
     @inline(__always)
     static func quantizeQ8_K(_ x: UnsafePointer<Float>, _ y: UnsafeMutableRawPointer) {
         let raw = UnsafeRawPointer(x)
-        // The first value of largest magnitude, with its sign: per-lane first maxima (strict >
-        // keeps the earliest), then the lowest index among the lanes that reach the maximum.
-        var best = SIMD16<Float>(repeating: 0)
-        var bestIndex = SIMD16<Int32>(repeating: 0)
-        var index = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-        for i in 0..<16 {
-            let a = absolute(raw.loadUnaligned(fromByteOffset: 64 * i, as: SIMD16<Float>.self))
-            let better = a .> best
-            best.replace(with: a, where: better)
-            bestIndex.replace(with: index, where: better)
-            index &+= 16
-        }
-        let amax = horizontalMax(best)
+        var m = SIMD16<UInt32>(repeating: 0)
+        for i in 0..<16 { m = maximum(m, magnitudeBits(raw.loadUnaligned(fromByteOffset: 64 * i, as: SIMD16<Float>.self))) }
+        let amax = Float(bitPattern: horizontalMax(m))
         guard amax != 0 else {
             y.initializeMemory(as: UInt8.self, repeating: 0, count: 292)
             return
         }
-        var first = Int32.max
-        for i in 0..<16 where best[i] == amax { first = min(first, bestIndex[i]) }
-        let iscale = -127 / x[Int(first)]
-        var sums = SIMD16<Int16>()
+        // the first value of largest magnitude, with its sign
+        var first = 0
+        while abs(x[first]) != amax { first += 1 }
+        let iscale = -127 / x[first]
         for i in 0..<16 {
             let v = raw.loadUnaligned(fromByteOffset: 64 * i, as: SIMD16<Float>.self)
-            let q = roundToNearestEven(v * iscale)
-            let clamped = q.replacing(with: 127, where: q .> 127)
+            // min(127, round(v)) == round(min(127, v)); a constant operand keeps it one vminps
+            let clamped = roundToNearestEven(pointwiseMin(v * iscale, SIMD16(repeating: 127)))
             y.storeBytes(of: narrowToBytes(clamped), toByteOffset: 4 + 16 * i, as: SIMD16<Int8>.self)
-            sums[i] = Int16(truncatingIfNeeded: horizontalSum(clamped))
+            y.storeBytes(of: Int16(truncatingIfNeeded: horizontalSum(clamped)), toByteOffset: 260 + 2 * i, as: Int16.self)
         }
-        y.storeBytes(of: sums, toByteOffset: 260, as: SIMD16<Int16>.self)
         y.storeBytes(of: 1 / iscale, as: Float.self)
     }
+}
+
+// SIMD helpers of this file, kept here: debug builds compile the module file by file and do
+// not inline across files. Per-lane loops become single vector instructions; the standard
+// library's converting initialisers would be out-of-line calls.
+
+/// Lane-wise round to nearest, ties to even, as Int32 (valid for |v| < 2^22): adding 1.5 * 2^23
+/// leaves the rounded integer in the low mantissa bits.
+@inline(__always)
+private func roundToNearestEven(_ v: SIMD16<Float>) -> SIMD16<Int32> {
+    let shifted = v + SIMD16<Float>(repeating: 12_582_912)
+    return unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
+}
+
+/// The low byte of each Int32 lane (`vpmovdb`).
+@inline(__always)
+private func narrowToBytes(_ v: SIMD16<Int32>) -> SIMD16<Int8> {
+    var b = SIMD16<Int8>()
+    for i in 0..<16 { b[i] = Int8(truncatingIfNeeded: v[i]) }
+    return b
+}
+
+/// The bits of |v|, lane-wise. For non-negative floats, the order of the bit patterns as
+/// unsigned integers is the order of the values, and integer maxima are single instructions
+/// (float compare-and-select compiles to mask shuffling here).
+@inline(__always)
+private func magnitudeBits(_ v: SIMD16<Float>) -> SIMD16<UInt32> {
+    unsafeBitCast(v, to: SIMD16<UInt32>.self) & 0x7fff_ffff
+}
+
+/// Lane-wise maximum (`vpmaxud`).
+@inline(__always)
+private func maximum(_ a: SIMD16<UInt32>, _ b: SIMD16<UInt32>) -> SIMD16<UInt32> {
+    var m = SIMD16<UInt32>()
+    for i in 0..<16 { m[i] = max(a[i], b[i]) }
+    return m
+}
+
+/// The largest lane, by halving.
+@inline(__always)
+private func horizontalMax(_ v: SIMD16<UInt32>) -> UInt32 {
+    var m8 = SIMD8<UInt32>()
+    for i in 0..<8 { m8[i] = max(v[i], v[i + 8]) }
+    var m4 = SIMD4<UInt32>()
+    for i in 0..<4 { m4[i] = max(m8[i], m8[i + 4]) }
+    return max(max(m4[0], m4[1]), max(m4[2], m4[3]))
+}
+
+/// The sum of the lanes, by halving.
+@inline(__always)
+private func horizontalSum(_ v: SIMD16<Int32>) -> Int32 {
+    var s8 = SIMD8<Int32>()
+    for i in 0..<8 { s8[i] = v[i] &+ v[i + 8] }
+    var s4 = SIMD4<Int32>()
+    for i in 0..<4 { s4[i] = s8[i] &+ s8[i + 4] }
+    return (s4[0] &+ s4[1]) &+ (s4[2] &+ s4[3])
 }

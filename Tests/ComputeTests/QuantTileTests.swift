@@ -7,7 +7,7 @@ import Testing
     static let allTypes: [GGMLType] = quantizedTypes + [.f32, .f16, .bf16]
 
     /// The backends to hold equal to the reference: the Swift twins always, VNNI when compiled in.
-    static var backends: [BlockDot.Backend] { [.vnni] }
+    static var backends: [BlockDot.Backend] { BlockDot.usesVNNI ? [.vnni, .swift] : [.swift] }
 
     struct Result {
         var fast: [Float]
@@ -119,6 +119,71 @@ import Testing
                         let i = c * (rows + 2) + row
                         #expect(r.fast[i] == r.reference[i], "\(type) \(backend) r=\(row) c=\(c)")
                         #expect(r.reference[i] == r.reference[i].rounded(), "\(type): not an integer")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The semantics of the quantized dot: against the exact f64 dot of the dequantized weights with
+/// the unquantized activations, the error is the activations' rounding, at most half a
+/// quantization step per value: sum_j |w_j| * d_block(j) / 2.
+@Suite struct QuantDotSemanticsTests {
+    @Test(arguments: QuantTileTests.allTypes)
+    func dotApproximatesExactDotWithinActivationRounding(_ type: GGMLType) {
+        var rng = SplitMix64(seed: 42)
+        let length = 2048, rows = 6
+        let wStride = type.rowBytes(length)!
+        let w = QuantTestData.weights(type, rows: rows, length: length, stride: wStride, rng: &rng)
+        let x = (0..<length).map { _ in Float.random(in: -3...3, using: &rng) * (Bool.random(using: &rng) ? 1 : 0.01) }
+        var acts = [UInt8](repeating: 0, count: Quant.activationRowBytes(for: type, count: length)!)
+        Quant.quantizeActivationRow(x, count: length, for: type, into: &acts)
+        var out = [Float](repeating: 0, count: rows)
+        w.withUnsafeBytes { wp in
+            acts.withUnsafeBytes { ap in
+                BlockDot.tile(type, weights: wp.baseAddress!, weightStride: wStride, rows: rows,
+                              activations: ap.baseAddress!, activationStride: 0, cols: 1,
+                              length: length, out: &out, outStride: rows)
+            }
+        }
+        let block = Quant.activationType(for: type)!.blockSize
+        var wf = [Float](repeating: 0, count: length)
+        for r in 0..<rows {
+            w.withUnsafeBytes { Quant.dequantizeRowReference(type, $0.baseAddress! + r * wStride, count: length, into: &wf) }
+            var exact = 0.0, bound = 0.0, magnitude = 0.0
+            for b in 0..<length / block {
+                let amax = (b * block..<(b + 1) * block).map { Double(abs(x[$0])) }.max()!
+                let halfStep = block == 1 ? 0 : amax / 127 / 2 * 1.001   // f16 scale rounding
+                for j in b * block..<(b + 1) * block {
+                    exact += Double(wf[j]) * Double(x[j])
+                    bound += Double(abs(wf[j])) * halfStep
+                    magnitude += abs(Double(wf[j]) * Double(x[j]))
+                }
+            }
+            let tolerance = bound + 1e-5 * magnitude
+            #expect(abs(Double(out[r]) - exact) <= tolerance, "\(type) row \(r): \(out[r]) vs exact \(exact) (bound \(tolerance))")
+            // and the bound is meaningful: far below the size of the result's terms
+            #expect(tolerance < 0.05 * magnitude, "\(type): bound \(tolerance) vs magnitude \(magnitude)")
+        }
+    }
+}
+
+/// The C micro-kernels and their Swift twins side by side on the same data.
+@Suite struct QuantTwinTests {
+    @Test(arguments: QuantTileTests.quantizedTypes)
+    func vnniKernelsEqualSwiftTwins(_ type: GGMLType) throws {
+        try #require(BlockDot.usesVNNI, "VNNI kernels not compiled in: nothing to compare")
+        for exact in [true, false] {
+            for (rows, cols, length) in [(7, 5, 4 * type.blockSize), (4, 4, 4864 / type.blockSize * type.blockSize)] {
+                let c = QuantTileTests.run(type, rows: rows, cols: cols, length: length, backend: .vnni, exact: exact, seed: 17)
+                let s = QuantTileTests.run(type, rows: rows, cols: cols, length: length, backend: .swift, exact: exact, seed: 17)
+                for i in 0..<c.fast.count where !c.fast[i].isNaN || !s.fast[i].isNaN {
+                    if exact {
+                        #expect(c.fast[i] == s.fast[i], "\(type) [\(i)]: C \(c.fast[i]) Swift \(s.fast[i])")
+                    } else {
+                        #expect(abs(Double(c.fast[i]) - Double(s.fast[i])) <= 2e-7 * Double(length / 32 + 64) * c.magnitude[i],
+                                "\(type) [\(i)]: C \(c.fast[i]) Swift \(s.fast[i])")
                     }
                 }
             }
