@@ -57,6 +57,8 @@ public struct GenerationResult: Sendable {
     public var text: String
     public var finishReason: FinishReason
     public var timings: GenerationTimings
+    /// Bytes the session's KV cache had allocated at the end.
+    public var kvCacheBytes: Int
 }
 
 /// Events of a streamed generation.

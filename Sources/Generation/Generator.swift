@@ -91,7 +91,7 @@ public final class Generator: @unchecked Sendable {
         timings.generatedTokens = generated.count
         timings.generationSeconds = Date().timeIntervalSince(generationStart)
         return GenerationResult(promptTokens: request.prompt, tokens: generated, text: text,
-                                finishReason: finish, timings: timings)
+                                finishReason: finish, timings: timings, kvCacheBytes: session.cache.allocatedBytes)
     }
 
     /// The same generation as an async stream of events, run on a dedicated thread (a forward

@@ -47,7 +47,10 @@ struct GenerateCommand: ParsableCommand {
         if json {
             let object = GenerateOutput(prompt_tokens: result.promptTokens, tokens: result.tokens, text: result.text,
                                         finish_reason: result.finishReason.rawValue,
-                                        timings: .init(result.timings))
+                                        timings: .init(result.timings),
+                                        memory: .init(model_file_bytes: lm.model.file.file.bytes.count,
+                                                      kv_cache_bytes: result.kvCacheBytes,
+                                                      peak_rss_bytes: peakResidentBytes()))
             print(try encodeJSON(object))
         } else {
             output.write("\n")
@@ -66,6 +69,15 @@ struct GenerateOutput: Encodable {
     let text: String
     let finish_reason: String
     let timings: Timings
+    let memory: Memory
+
+    /// Peak resident memory of the process, with what it may legitimately hold: the mapped
+    /// model file (pages touched count as resident) and the KV cache.
+    struct Memory: Encodable {
+        let model_file_bytes: Int
+        let kv_cache_bytes: Int
+        let peak_rss_bytes: Int
+    }
 
     struct Timings: Encodable {
         let prompt_tokens_evaluated: Int
@@ -91,4 +103,11 @@ final class StandardOutput {
         guard !s.isEmpty else { return }
         FileHandle.standardOutput.write(s.data(using: .utf8)!)
     }
+}
+
+/// The process's peak resident set size in bytes (getrusage: ru_maxrss is in KiB on Linux).
+func peakResidentBytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int(usage.ru_maxrss) * 1024
 }
