@@ -5,7 +5,8 @@ import Foundation
 
 // The numeric modules must be compiled for the machine's vector units: without a target CPU,
 // Swift emits baseline x86-64 (no FMA, no AVX) and `SIMD16<Float>` math runs ~100x slower.
-// `TERN_TARGET_CPU` overrides the default (`native`), e.g. `x86-64-v3` for a portable binary.
+// `TERN_TARGET_CPU` overrides the default (`native`) with an LLVM CPU name, e.g. `haswell` or
+// `skylake-avx512` for a binary that runs on other machines (the VNNI kernels need `icelake-server` or newer).
 let env = ProcessInfo.processInfo.environment
 let targetCPU = env["TERN_TARGET_CPU"] ?? "native"
 #if arch(x86_64)

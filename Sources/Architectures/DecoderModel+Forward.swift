@@ -79,7 +79,7 @@ extension DecoderModel {
         let n = tokens.count, d = c.embeddingLength
         let start = cache.count
         for (t, id) in tokens.enumerated() {
-            Quant.dequantizeRowReference(tokenEmbedding.type, tokenEmbedding.row(id), count: d, into: s.x.pointer + t * d)
+            Quant.dequantizeRow(tokenEmbedding.type, tokenEmbedding.row(id), count: d, into: s.x.pointer + t * d)
             if let scale = c.embeddingScale { Kernels.scale(s.x.pointer + t * d, by: scale, d) }
         }
         let ropeGlobal = RoPE(mode: c.ropeMode, dimensions: c.ropeDimensions, base: c.ropeBase)

@@ -106,7 +106,7 @@ struct WeightLoader {
     func vector(_ name: String, count: Int) throws(ArchitectureError) -> [Float] {
         let t = try info(name, shape: [count])
         var out = [Float](repeating: 0, count: count)
-        out.withUnsafeMutableBufferPointer { Quant.dequantizeRowReference(t.type, gguf.data(of: t), count: count, into: $0.baseAddress!) }
+        out.withUnsafeMutableBufferPointer { Quant.dequantizeRow(t.type, gguf.data(of: t), count: count, into: $0.baseAddress!) }
         return out
     }
 }
