@@ -69,7 +69,12 @@ def main():
     ap.add_argument("--pp", type=int, default=512)
     ap.add_argument("--tg", type=int, default=128)
     ap.add_argument("--tern", default=os.path.join(ROOT, ".build", "release", "tern"))
+    ap.add_argument("--background-load", action="store_true",
+                    help="keep one other process busy on a core during the rounds (a shared machine)")
     args = ap.parse_args()
+    hog = None
+    if args.background_load:
+        hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     from llama_cpp import Llama
 
     results = []
@@ -104,6 +109,8 @@ def main():
         print(f"| {r['model']} | {r['threads']} | {r['llamacpp_pp']:.1f} ({r['llamacpp_pp_raw']:.1f}) | {r['tern_pp']:.1f} | {r['pp_ratio']:.2f}× | "
               f"{r['llamacpp_tg']:.1f} ({r['llamacpp_tg_raw']:.1f}) | {r['tern_tg']:.1f} | {r['tg_ratio']:.2f}× |")
     print(json.dumps(results))
+    if hog:
+        hog.kill()
 
 
 if __name__ == "__main__":

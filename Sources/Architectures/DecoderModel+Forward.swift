@@ -94,9 +94,7 @@ extension DecoderModel {
         }
         cache.count = start + n
         guard let rows = logitRows, let logits else { return }
-        for (i, t) in rows.enumerated() {
-            Kernels.rmsNorm(s.x.pointer + t * d, weight: outputNorm, eps: c.rmsNormEpsilon, out: s.h.pointer + i * d, d)
-        }
+        normalize(s.x.pointer + rows.lowerBound * d, weight: outputNorm, tokens: rows.count, into: s.h.pointer)
         s.input.set(s.h.pointer, tokens: rows.count, columns: d)
         Matmul.multiply(output, s.input, into: logits, pool: pool)
     }
@@ -106,9 +104,7 @@ extension DecoderModel {
                         scratch s: ForwardScratch, pool: ThreadPool) {
         let c = config
         let d = c.embeddingLength, hd = c.headDimension
-        for t in 0..<n {
-            Kernels.rmsNorm(s.x.pointer + t * d, weight: layer.attentionNorm, eps: c.rmsNormEpsilon, out: s.h.pointer + t * d, d)
-        }
+        normalize(s.x.pointer, weight: layer.attentionNorm, tokens: n, into: s.h.pointer)
         s.input.set(s.h.pointer, tokens: n, columns: d)
         Matmul.multiply(layer.query, s.input, into: s.q.pointer, pool: pool)
         Matmul.multiply(layer.key, s.input, into: s.k.pointer, pool: pool)
@@ -145,9 +141,7 @@ extension DecoderModel {
     func feedForwardBlock(_ layer: DecoderLayer, tokens n: Int, scratch s: ForwardScratch, pool: ThreadPool) {
         let c = config
         let d = c.embeddingLength, ff = c.feedForwardLength
-        for t in 0..<n {
-            Kernels.rmsNorm(s.x.pointer + t * d, weight: layer.ffnNorm, eps: c.rmsNormEpsilon, out: s.h.pointer + t * d, d)
-        }
+        normalize(s.x.pointer, weight: layer.ffnNorm, tokens: n, into: s.h.pointer)
         s.input.set(s.h.pointer, tokens: n, columns: d)
         Matmul.multiply(layer.gate, s.input, into: s.gate.pointer, pool: pool)
         Matmul.multiply(layer.up, s.input, into: s.up.pointer, pool: pool)
@@ -163,10 +157,15 @@ extension DecoderModel {
     /// x += norm(projected) (or projected without a post-norm).
     func residual(_ s: ForwardScratch, tokens n: Int, postNorm: [Float]?) {
         let d = config.embeddingLength
-        for t in 0..<n {
-            let p = s.projected.pointer + t * d
-            if let w = postNorm { Kernels.rmsNorm(p, weight: w, eps: config.rmsNormEpsilon, out: p, d) }
-            Kernels.add(p, into: s.x.pointer + t * d, d)
+        if let w = postNorm { normalize(s.projected.pointer, weight: w, tokens: n, into: s.projected.pointer) }
+        Kernels.add(s.projected.pointer, into: s.x.pointer, n * d)
+    }
+
+    /// RMSNorm of `tokens` rows of the residual width. x, out: (tokens, embedding); may alias.
+    func normalize(_ x: UnsafePointer<Float>, weight: [Float], tokens: Int, into out: UnsafeMutablePointer<Float>) {
+        let d = config.embeddingLength
+        for t in 0..<tokens {
+            Kernels.rmsNorm(x + t * d, weight: weight, eps: config.rmsNormEpsilon, out: out + t * d, d)
         }
     }
 }

@@ -3,6 +3,25 @@ public enum GGUFValueType: UInt32, Sendable {
     case uint8 = 0, int8 = 1, uint16 = 2, int16 = 3, uint32 = 4, int32 = 5, float32 = 6, bool = 7
     case string = 8, array = 9, uint64 = 10, int64 = 11, float64 = 12
 
+    /// The type's name in the GGUF specification (`uint32`, `string`, ...).
+    public var name: String {
+        switch self {
+        case .uint8: return "uint8"
+        case .int8: return "int8"
+        case .uint16: return "uint16"
+        case .int16: return "int16"
+        case .uint32: return "uint32"
+        case .int32: return "int32"
+        case .float32: return "float32"
+        case .bool: return "bool"
+        case .string: return "string"
+        case .array: return "array"
+        case .uint64: return "uint64"
+        case .int64: return "int64"
+        case .float64: return "float64"
+        }
+    }
+
     /// Bytes of one scalar value; nil for strings and arrays (variable length).
     var scalarSize: Int? {
         switch self {
@@ -50,24 +69,31 @@ public enum GGUFValue: Sendable, Equatable {
     public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
     public var arrayValue: GGUFArray? { if case .array(let a) = self { return a } else { return nil } }
 
-    /// The GGUF name of the value's type, for error messages.
-    public var typeName: String {
+    /// The value's GGUF type.
+    public var valueType: GGUFValueType {
         switch self {
-        case .uint8: return "uint8"
-        case .int8: return "int8"
-        case .uint16: return "uint16"
-        case .int16: return "int16"
-        case .uint32: return "uint32"
-        case .int32: return "int32"
-        case .float32: return "float32"
-        case .bool: return "bool"
-        case .string: return "string"
-        case .uint64: return "uint64"
-        case .int64: return "int64"
-        case .float64: return "float64"
-        case .array(let a): return "array of \(a.elementTypeName)"
+        case .uint8: return .uint8
+        case .int8: return .int8
+        case .uint16: return .uint16
+        case .int16: return .int16
+        case .uint32: return .uint32
+        case .int32: return .int32
+        case .float32: return .float32
+        case .bool: return .bool
+        case .string: return .string
+        case .uint64: return .uint64
+        case .int64: return .int64
+        case .float64: return .float64
+        case .array: return .array
         }
     }
+
+    /// The GGUF name of the value's type, for error messages.
+    public var typeName: String {
+        if case .array(let a) = self { return "array of \(a.elementType.name)" }
+        return valueType.name
+    }
+
 }
 
 /// A typed GGUF array.
@@ -75,6 +101,25 @@ public enum GGUFArray: Sendable, Equatable {
     case uint8([UInt8]), int8([Int8]), uint16([UInt16]), int16([Int16]), uint32([UInt32]), int32([Int32])
     case float32([Float]), bool([Bool]), string([String]), uint64([UInt64]), int64([Int64]), float64([Double])
     case array([GGUFArray])
+
+    /// The GGUF type of the elements.
+    public var elementType: GGUFValueType {
+        switch self {
+        case .uint8: return .uint8
+        case .int8: return .int8
+        case .uint16: return .uint16
+        case .int16: return .int16
+        case .uint32: return .uint32
+        case .int32: return .int32
+        case .float32: return .float32
+        case .bool: return .bool
+        case .string: return .string
+        case .uint64: return .uint64
+        case .int64: return .int64
+        case .float64: return .float64
+        case .array: return .array
+        }
+    }
 
     public var count: Int {
         switch self {
@@ -121,21 +166,4 @@ public enum GGUFArray: Sendable, Equatable {
 
     public var stringValues: [String]? { if case .string(let a) = self { return a } else { return nil } }
 
-    var elementTypeName: String {
-        switch self {
-        case .uint8: return "uint8"
-        case .int8: return "int8"
-        case .uint16: return "uint16"
-        case .int16: return "int16"
-        case .uint32: return "uint32"
-        case .int32: return "int32"
-        case .float32: return "float32"
-        case .bool: return "bool"
-        case .string: return "string"
-        case .uint64: return "uint64"
-        case .int64: return "int64"
-        case .float64: return "float64"
-        case .array: return "array"
-        }
-    }
 }

@@ -34,42 +34,8 @@ public struct GGUFWriter {
         var out = [UInt8]()
         func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
         func putString(_ s: String) { let u = Array(s.utf8); put(UInt64(u.count)); out.append(contentsOf: u) }
-        func typeID(_ v: GGUFValue) -> UInt32 {
-            switch v {
-            case .uint8: return 0
-            case .int8: return 1
-            case .uint16: return 2
-            case .int16: return 3
-            case .uint32: return 4
-            case .int32: return 5
-            case .float32: return 6
-            case .bool: return 7
-            case .string: return 8
-            case .array: return 9
-            case .uint64: return 10
-            case .int64: return 11
-            case .float64: return 12
-            }
-        }
-        func arrayTypeID(_ a: GGUFArray) -> UInt32 {
-            switch a {
-            case .uint8: return 0
-            case .int8: return 1
-            case .uint16: return 2
-            case .int16: return 3
-            case .uint32: return 4
-            case .int32: return 5
-            case .float32: return 6
-            case .bool: return 7
-            case .string: return 8
-            case .array: return 9
-            case .uint64: return 10
-            case .int64: return 11
-            case .float64: return 12
-            }
-        }
         func putArray(_ a: GGUFArray) {
-            put(arrayTypeID(a))
+            put(a.elementType.rawValue)
             put(UInt64(a.count))
             switch a {
             case .uint8(let x): x.forEach { put($0) }
@@ -114,7 +80,7 @@ public struct GGUFWriter {
         put(UInt32(3))
         put(UInt64(tensors.count))
         put(UInt64(meta.count))
-        for (k, v) in meta { putString(k); put(typeID(v)); putValue(v) }
+        for (k, v) in meta { putString(k); put(v.valueType.rawValue); putValue(v) }
         var offset = 0
         for t in tensors {
             putString(t.name)

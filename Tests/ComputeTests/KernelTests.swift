@@ -1,22 +1,6 @@
 import Testing
 @testable import Compute
-
-/// Deterministic pseudo-random numbers for tests (SplitMix64).
-struct TestRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func float(_ range: ClosedRange<Float> = -1...1) -> Float {
-        range.lowerBound + Float(next() >> 40) / Float(1 << 24) * (range.upperBound - range.lowerBound)
-    }
-    mutating func floats(_ n: Int, _ range: ClosedRange<Float> = -1...1) -> [Float] { (0..<n).map { _ in float(range) } }
-}
+import TestSupport
 
 func maxRelativeError(_ a: [Float], _ b: [Float], floor: Float = 1e-6) -> Float {
     zip(a, b).map { abs($0 - $1) / max(abs($1), floor) }.max() ?? 0
@@ -28,14 +12,14 @@ func maxAbsoluteError(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs
     static let sizes = [1, 7, 15, 16, 17, 31, 32, 33, 64, 100, 576, 896, 1000]
 
     @Test(arguments: sizes) func dotMatchesReference(n: Int) {
-        var r = TestRandom(seed: UInt64(n))
+        var r = SplitMix64(seed: UInt64(n))
         let a = r.floats(n), b = r.floats(n)
         let fast = a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { Kernels.dot(pa.baseAddress!, $0.baseAddress!, n) } }
         #expect(abs(fast - ReferenceKernels.dot(a, b)) <= 1e-5 * Float(n).squareRoot())
     }
 
     @Test(arguments: sizes) func rmsNormMatchesReference(n: Int) {
-        var r = TestRandom(seed: 100 + UInt64(n))
+        var r = SplitMix64(seed: 100 + UInt64(n))
         let x = r.floats(n, -3...3), w = r.floats(n)
         var out = [Float](repeating: 0, count: n)
         Kernels.rmsNorm(x, weight: w, eps: 1e-6, out: &out, n)
@@ -47,7 +31,7 @@ func maxAbsoluteError(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs
     }
 
     @Test func layerNormMatchesReference() {
-        var r = TestRandom(seed: 5)
+        var r = SplitMix64(seed: 5)
         let x = r.floats(384, -2...4), w = r.floats(384), b = r.floats(384)
         var out = [Float](repeating: 0, count: 384)
         Kernels.layerNorm(x, weight: w, bias: b, eps: 1e-12, out: &out, 384)
@@ -55,7 +39,7 @@ func maxAbsoluteError(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs
     }
 
     @Test(arguments: sizes) func softmaxMatchesReference(n: Int) {
-        var r = TestRandom(seed: 200 + UInt64(n))
+        var r = SplitMix64(seed: 200 + UInt64(n))
         let x = r.floats(n, -30...30)
         var y = x
         y.withUnsafeMutableBufferPointer { _ = Kernels.softmax($0.baseAddress!, n) }
@@ -86,7 +70,7 @@ func maxAbsoluteError(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs
     }
 
     @Test func activationsMatchReference() {
-        var r = TestRandom(seed: 9)
+        var r = SplitMix64(seed: 9)
         let n = 1000
         let g = r.floats(n, -8...8), u = r.floats(n)
         var s = g
@@ -110,7 +94,7 @@ func maxAbsoluteError(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs
 
     @Test(arguments: [RoPE.Mode.normal, .neox], [0, 1, 17, 511, 4000])
     func ropeMatchesDefinition(mode: RoPE.Mode, position: Int) {
-        var r = TestRandom(seed: UInt64(position))
+        var r = SplitMix64(seed: UInt64(position))
         let headDim = 64, heads = 3
         let rope = RoPE(mode: mode, dimensions: headDim, base: 10_000)
         let x = r.floats(heads * headDim)
@@ -128,7 +112,7 @@ func maxAbsoluteError(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs
 
     @Test(arguments: [(4, 4, nil as Int?), (9, 3, nil), (4, 1, 3), (2, 2, 1)])
     func attentionMatchesReference(queryHeads: Int, kvHeads: Int, window: Int?) {
-        var r = TestRandom(seed: UInt64(queryHeads * 10 + kvHeads))
+        var r = SplitMix64(seed: UInt64(queryHeads * 10 + kvHeads))
         let headDim = 32, start = 5, tokens = 6, positions = start + tokens
         let q = r.floats(tokens * queryHeads * headDim, -2...2)
         let k = r.floats(positions * kvHeads * headDim, -2...2)

@@ -1,5 +1,6 @@
 import Testing
 @testable import Compute
+import TestSupport
 
 /// The matmul driver (activation quantization cached per type, row chunks across threads, the
 /// output layout) against the plain reference: each activation row quantized by the reference

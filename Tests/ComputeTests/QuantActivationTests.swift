@@ -1,5 +1,6 @@
 import Testing
 @testable import Compute
+import TestSupport
 
 /// Activation quantization on hand-checked blocks, and fast == reference on random rows.
 @Suite struct QuantActivationTests {

@@ -2,6 +2,7 @@ import Foundation
 import ModelFiles
 import Testing
 @testable import Compute
+import TestSupport
 
 /// The kernels on the real tensors of the installed GGUF models (scripts/setup-models). A model
 /// that is not installed is skipped, unless TERN_REQUIRE_MODELS=1, which makes it a failure.

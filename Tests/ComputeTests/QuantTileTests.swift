@@ -1,5 +1,6 @@
 import Testing
 @testable import Compute
+import TestSupport
 
 /// The fast tiles (C VNNI micro-kernels and their Swift twins) against the scalar reference.
 @Suite struct QuantTileTests {

@@ -143,7 +143,7 @@ import Glibc
     /// ModelFileError; none may crash, hang or read out of bounds.
     @Test func randomMutationsNeverCrash() {
         let valid = TinyModel.llama(layers: 1, embedding: 32, ffn: 64).serialize()
-        var rng = SeededRandom(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var outcomes = [String: Int]()
         let path = temporaryPath("fuzz.gguf")
         for _ in 0..<3000 {

@@ -1,8 +1,9 @@
 import Compute
 import ModelFiles
 
-/// Deterministic pseudo-random numbers for tests (SplitMix64).
-public struct SeededRandom: Sendable {
+/// Deterministic pseudo-random numbers for tests (SplitMix64): the one generator every test
+/// target uses, also as a `RandomNumberGenerator` for the standard library's `random(in:using:)`.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     public var state: UInt64
     public init(seed: UInt64) { state = seed }
     public mutating func next() -> UInt64 {
@@ -12,10 +13,12 @@ public struct SeededRandom: Sendable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+    /// Uniform in `range`, 24 bits of resolution.
     public mutating func float(_ range: ClosedRange<Float> = -1...1) -> Float {
         range.lowerBound + Float(next() >> 40) / Float(1 << 24) * (range.upperBound - range.lowerBound)
     }
     public mutating func floats(_ n: Int, _ range: ClosedRange<Float> = -1...1) -> [Float] { (0..<n).map { _ in float(range) } }
+    /// Uniform in 0..<bound.
     public mutating func int(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
 
@@ -37,7 +40,7 @@ public enum TinyModel {
     public static func llama(architecture: String = "llama", layers: Int = 2, embedding: Int = 64, ffn: Int = 128,
                              heads: Int = 4, kvHeads: Int = 2, contextLength: Int = 128, seed: UInt64 = 1,
                              chatTemplate: String? = nil) -> GGUFWriter {
-        var rng = SeededRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var w = GGUFWriter()
         let a = architecture
         w.set("general.architecture", .string(a))

@@ -1,23 +1,12 @@
 import ModelFiles
 import Testing
+import TestSupport
 @testable import Tokenization
 
 /// The fast merge loops and the special-token partition against plain, obviously-correct
 /// twins written from llama.cpp's description (quadratic; fine for short inputs), on the real
 /// vocabularies and random inputs.
 @Suite struct ReferenceTwinTests {
-    /// Deterministic random numbers (SplitMix64).
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func vocabulary(_ model: String) throws -> Vocabulary? {
         guard let path = ModelCatalog.installedPath(model) else { return nil }
         return try Vocabulary(gguf: GGUFFile(path: path))
@@ -96,7 +85,7 @@ import Testing
         var ranks = [String: Int]()
         for (r, m) in v.merges.enumerated() where ranks[m] == nil { ranks[m] = r }
         let ids = Self.idsByText(v)
-        var rng = SplitMix(state: 7)
+        var rng = SplitMix64(seed: 7)
         let letters = Array("abcdefghijklmnopqrstuvwxyzeeeaaoiuéßждñ")
         for _ in 0..<1_500 {
             let word = (0..<Int.random(in: 1...40, using: &rng)).map { _ in String(letters.randomElement(using: &rng)!) }.joined()
@@ -108,7 +97,7 @@ import Testing
     @Test(.enabled(if: TestModels.enabled("gemma3-270m"))) func sentencePieceMatchesReference() throws {
         guard let tok = try TestModels.tokenizer("gemma3-270m"), let v = try Self.vocabulary("gemma3-270m") else { return }
         let ids = Self.idsByText(v)
-        var rng = SplitMix(state: 11)
+        var rng = SplitMix64(seed: 11)
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCXYZ éèü人工智能的是學😀 .,!?-'0123456789ʼǅ\u{1C89}<>/")
         // ">▁</" is Gemma's one entry with ▁ inside a word: no cut may fall between > and ▁.
         // (No HTML tags or space runs here: those are user-defined tokens, cut out before merging.)
@@ -133,7 +122,7 @@ import Testing
             all.append((Int32(id), Array(tok.tokenText(id)!.utf8), !tok.attributes(of: id).isDisjoint(with: [.control, .unknown])))
         }
         #expect(!all.contains { $0.text.isEmpty })
-        var rng = SplitMix(state: 13)
+        var rng = SplitMix64(seed: 13)
         let pieces = ["<start_of_turn>", "<end_of_turn>", "<bos>", "<eos>", "<unk>", "<pad>", "<mask>", "</s>", "<table>",
                       "<h1>", "</h1>", "<br>", "<td>", "<unused3>", "<unused31>", "<", ">", "/", "start", "turn", "_of_",
                       " ", "  ", "   ", "\n", "\n\n", "\t", "\t\t", "x", "人", "<<", ">>", "<start_of_", "_turn>"]
