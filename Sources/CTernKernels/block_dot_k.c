@@ -194,7 +194,7 @@ TERN_INLINE void k_family_cols(const int type, const int R, const int C,
 ///   scale j < 4: q[j] & 63            scale j >= 4: (q[j+4] & 15) | (q[j-4] >> 6) << 4
 ///   min j < 4:   q[j+4] & 63          min j >= 4:   (q[j+4] >> 4) | (q[j] >> 6) << 4
 /// Unpacking gathers, per output word, q[low source] into its low byte and q[high source] (or the
-/// zero byte 15 of the masked load) into its high byte; shifts and masks finish it (tile_row).
+/// zero byte q[15] of the masked load) into its high byte; shifts and masks finish it (tile_row).
 #define SCALE_LOW(j) (uint8_t)((j) < 4 ? (j) : (j) + 4)
 #define SCALE_HIGH(j) (uint8_t)((j) < 4 ? 15 : (j) - 4)
 // Scales: dword at block b, position p <- scale j = 2p + (b >= 2) (chunk p: lanes 0-7 take
@@ -242,11 +242,12 @@ TERN_INLINE TileRow tile_row(int type, const uint8_t *p) {
         row.words = _mm512_permutexvar_epi16(_mm512_loadu_si512(tileCorrectionIndexQ6), correction);
         return row;
     }
-    // (a & mask) | (b & ~mask): the low bits from the low byte, bits 4-5 from the high byte's top
-    const __m512i q = _mm512_zextsi128_si512(_mm_maskz_loadu_epi8(0x0FFF, p + 4));
-    const __m512i s = _mm512_permutexvar_epi8(_mm512_loadu_si512(tileScaleIndex), q);
+    // q[0..15] in every 128-bit block (q[12..15] = 0), gathered by vpshufb (vpermb would need VBMI);
+    // then (a & mask) | (b & ~mask): the low bits from the low byte, bits 4-5 from the high byte's top
+    const __m512i q = _mm512_broadcast_i32x4(_mm_maskz_loadu_epi8(0x0FFF, p + 4));
+    const __m512i s = _mm512_shuffle_epi8(q, _mm512_loadu_si512(tileScaleIndex));
     row.scales = _mm512_ternarylogic_epi32(s, _mm512_srli_epi16(s, 10), _mm512_loadu_si512(tileScaleMask), 0xE4);
-    const __m512i m = _mm512_permutexvar_epi8(_mm512_loadu_si512(tileMinIndex), q);
+    const __m512i m = _mm512_shuffle_epi8(q, _mm512_loadu_si512(tileMinIndex));
     row.words = _mm512_ternarylogic_epi32(_mm512_srlv_epi16(m, _mm512_loadu_si512(tileMinShift)), _mm512_srli_epi16(m, 10),
                                           _mm512_loadu_si512(tileMinMask), 0xE4);
     return row;
