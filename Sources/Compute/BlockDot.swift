@@ -15,10 +15,12 @@ import CTernKernels
 ///   chunks of >= 64 rows. The C kernels prefetch ahead along contiguous rows (weightStride ==
 ///   row bytes), as one linear stream.
 /// - Prefill (many columns) is compute-bound: give each call a chunk of rows and all columns.
-///   The tile runs micro-kernels of up to 4 rows x 4 columns, columns outermost, so a chunk's
-///   weights are decoded again from cache for every group of 4 columns while those columns'
-///   activations stay in L1. The chunk size hardly matters (8 to 512 rows measured within 10%
-///   of each other, single thread): choose it for load balance, e.g. 16-64 rows.
+///   The tile runs micro-kernels of up to 4 rows x 4 columns (K-quants: 4 rows x 8 columns),
+///   columns outermost, so a chunk's weights are decoded again from cache for every group of
+///   columns while those columns' activations stay in L1 (8 K-quant rows of 8960 values, 82 KB,
+///   in L2). The chunk size hardly matters (8 to 512 rows measured within 10% of each other,
+///   single thread; K-quant tiles 64 and 560 rows within 3%): choose it for load balance, e.g.
+///   16-64 rows.
 ///
 /// On x86 with AVX-512 VNNI the quantized micro-kernels are the C ones of CTernKernels; the
 /// pure-Swift twins (BlockDot+Swift.swift) run everywhere else. Both equal `tileReference`
@@ -76,9 +78,11 @@ public enum BlockDot {
         // faster from DRAM one row per call (one sequential read); the others gain more from 4 rows
         // sharing the activation's loads and conversions (measured single-thread, 160 MiB).
         let rowsPerCall = cols == 1 && (weightType == .q8_0 || weightType == .q6_K) ? 1 : 4
+        // The K-quant kernels take 8 columns at a time when there are more than 4 (prefill tiles).
+        let colsPerCall = cols > 4 && (weightType == .q4_K || weightType == .q5_K || weightType == .q6_K) ? 8 : 4
         var c0 = 0
         while c0 < cols {
-            let nc = min(4, cols - c0)
+            let nc = min(colsPerCall, cols - c0)
             var r0 = 0
             while r0 < rows {
                 let nr = min(rowsPerCall, rows - r0)
@@ -87,11 +91,12 @@ public enum BlockDot {
                             out + c0 * outStride + r0, outStride)
                 r0 += nr
             }
-            c0 += 4
+            c0 += colsPerCall
         }
     }
 
-    /// A C micro-kernel: rows, cols (1...4), w, wStride, a, aStride, blocks, out, outStride.
+    /// A C micro-kernel: rows (1...4), cols (1...4; K-quants 1...8), w, wStride, a, aStride, blocks,
+    /// out, outStride.
     typealias MicroKernel = @convention(c) (Int32, Int32, UnsafeRawPointer?, Int, UnsafeRawPointer?, Int, Int32,
                                             UnsafeMutablePointer<Float>?, Int) -> Void
 }

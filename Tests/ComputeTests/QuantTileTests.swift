@@ -176,7 +176,9 @@ import TestSupport
           arguments: QuantTileTests.quantizedTypes)
     func vnniKernelsEqualSwiftTwins(_ type: GGMLType) throws {
         for exact in [true, false] {
-            for (rows, cols, length) in [(7, 5, 4 * type.blockSize), (4, 4, 4864 / type.blockSize * type.blockSize)] {
+            // cols 5 and 12: K-quant prefill tiles of 8 columns, then a remainder of 4 columns
+            for (rows, cols, length) in [(7, 5, 4 * type.blockSize), (4, 4, 4864 / type.blockSize * type.blockSize),
+                                         (3, 12, 8 * type.blockSize)] {
                 let c = QuantTileTests.run(type, rows: rows, cols: cols, length: length, backend: .vnni, exact: exact, seed: 17)
                 let s = QuantTileTests.run(type, rows: rows, cols: cols, length: length, backend: .swift, exact: exact, seed: 17)
                 for i in 0..<c.fast.count where !c.fast[i].isNaN || !s.fast[i].isNaN {

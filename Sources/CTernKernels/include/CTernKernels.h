@@ -3,8 +3,8 @@
 // Int8 block dot products with AVX-512 VNNI (`vpdpbusd`, `vpdpwssd`), which Swift cannot emit.
 //
 // Every function is a micro-kernel of Compute's quantized dot tile: it computes a block of
-// `rows` (1...4) weight rows against `cols` (1...4) activation rows over `blocks` whole blocks,
-// and writes out[c * outStride + r] = dot(weight row r, activation row c).
+// `rows` (1...4) weight rows against `cols` (1...4; 1...8 for the K-quants) activation rows over
+// `blocks` whole blocks, and writes out[c * outStride + r] = dot(weight row r, activation row c).
 //   w: first weight row, rows `wStride` bytes apart, each `blocks` ggml blocks of the weight type.
 //   a: first activation row, rows `aStride` bytes apart, each `blocks` blocks of the type ggml
 //      pairs with the weight (Q8_0 for Q4_0/Q5_0/Q8_0, Q8_1 for Q4_1/Q5_1, Q8_K for the K-quants),
