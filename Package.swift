@@ -32,9 +32,15 @@ let package = Package(
         .library(name: "Tokenization", targets: ["Tokenization"]),
         .library(name: "Architectures", targets: ["Architectures"]),
         .library(name: "Generation", targets: ["Generation"]),
+        .library(name: "Server", targets: ["Server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // Already in Hummingbird's graph; named here because Server imports them directly.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // The only C in Tern: int8 block dot products with AVX-512 VNNI (vpdpbusd), which Swift
@@ -46,8 +52,17 @@ let package = Package(
         .target(name: "Architectures", dependencies: ["Compute", "ModelFiles", "Tokenization"],
                 swiftSettings: modelSettings),
         .target(name: "Generation", dependencies: ["Architectures", "Tokenization"], swiftSettings: modelSettings),
+        // The OpenAI-compatible HTTP edge: parsing, SSE, auth, limits, /metrics. No model logic.
+        .target(name: "Server", dependencies: [
+            "Generation", "Tokenization", "Architectures", "Compute",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ], swiftSettings: modelSettings),
         .executableTarget(name: "tern", dependencies: [
-            "Generation", "Architectures", "Tokenization", "ModelFiles", "Compute",
+            "Generation", "Architectures", "Tokenization", "ModelFiles", "Compute", "Server",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: modelSettings),
         .target(name: "TestSupport", dependencies: ["ModelFiles", "Compute"], path: "Tests/TestSupport"),
@@ -57,6 +72,9 @@ let package = Package(
         .testTarget(name: "ArchitecturesTests", dependencies: ["Architectures", "Generation", "Tokenization", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Tokenization", "TestSupport"]),
         .testTarget(name: "TernCLITests", dependencies: ["TestSupport", "tern"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "Generation", "Tokenization", "TestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
