@@ -15,6 +15,7 @@ public enum ForwardError: Error, CustomStringConvertible, Equatable {
     case contextExceeded(needed: Int, limit: Int)
     case tokenOutOfRange(token: Int, vocabularySize: Int)
     case logitsBufferTooSmall(needed: Int, available: Int)
+    case pagesMissing(positions: Int, pageSize: Int, pages: Int)
 
     public var description: String {
         switch self {
@@ -22,6 +23,34 @@ public enum ForwardError: Error, CustomStringConvertible, Equatable {
             return "the sequence needs \(needed) positions but the context holds \(limit)"
         case let .tokenOutOfRange(token, vocab): return "token id \(token) is outside the vocabulary (0..<\(vocab))"
         case let .logitsBufferTooSmall(needed, available): return "logits need \(needed) floats, buffer has \(available)"
+        case let .pagesMissing(positions, pageSize, pages):
+            return "\(positions) positions need \((positions + pageSize - 1) / pageSize) KV pages of \(pageSize), the page table has \(pages) valid ones"
+        }
+    }
+}
+
+/// One sequence's part of a batched forward over a `PagedKVCache`.
+public struct BatchSequence: Sendable {
+    /// Tokens to run, at positions `start ..< start + tokens.count`.
+    public var tokens: [Int]
+    /// Positions whose keys and values are already in the sequence's pages.
+    public var start: Int
+    /// The sequence's pages in order: page i holds positions `i * pageSize ..< (i + 1) * pageSize`;
+    /// must cover `start + tokens.count` positions.
+    public var pages: [Int32]
+    /// Which of these tokens produce logits.
+    public var logits: LogitSelection
+
+    public init(tokens: [Int], start: Int, pages: [Int32], logits: LogitSelection) {
+        self.tokens = tokens; self.start = start; self.pages = pages; self.logits = logits
+    }
+
+    /// Rows of logits this sequence produces.
+    public var logitRows: Int {
+        switch logits {
+        case .last: return tokens.isEmpty ? 0 : 1
+        case .all: return tokens.count
+        case .none: return 0
         }
     }
 }
@@ -37,72 +66,158 @@ extension DecoderModel {
                         logits: FloatBuffer?, pool: ThreadPool = .shared) throws(ForwardError) {
         let c = config
         guard !tokens.isEmpty else { return }
-        if let bad = tokens.first(where: { $0 < 0 || $0 >= c.vocabularySize }) {
-            throw .tokenOutOfRange(token: bad, vocabularySize: c.vocabularySize)
-        }
+        try checkTokens(tokens)
         guard cache.count + tokens.count <= cache.maxPositions else {
             throw .contextExceeded(needed: cache.count + tokens.count, limit: cache.maxPositions)
         }
         let needed = selection == .all ? tokens.count * c.vocabularySize : selection == .last ? c.vocabularySize : 0
-        if needed > 0 {
-            guard let logits, logits.count >= needed else {
-                throw .logitsBufferTooSmall(needed: needed, available: logits?.count ?? 0)
-            }
-        }
+        try checkLogits(logits, needed: needed)
         cache.reserve(cache.count + tokens.count)
-        scratch.withLock { slot in
-            let batch = min(tokens.count, Self.microBatch)
-            if slot == nil || slot!.tokens < batch { slot = ForwardScratch(config: c, tokens: max(batch, slot?.tokens ?? 0)) }
-            let s = slot!
+        withScratch(tokens: min(tokens.count, Self.microBatch)) { s in
             var done = 0
             while done < tokens.count {
                 let n = min(Self.microBatch, tokens.count - done)
-                let chunk = Array(tokens[done..<done + n])
                 let isLast = done + n == tokens.count
-                var rows: Range<Int>? = nil
+                var rows: [Int] = []
                 var logitsOut: UnsafeMutablePointer<Float>? = nil
                 switch selection {
-                case .all: rows = 0..<n; logitsOut = logits!.pointer + done * c.vocabularySize
-                case .last where isLast: rows = (n - 1)..<n; logitsOut = logits!.pointer
+                case .all: rows = Array(0..<n); logitsOut = logits!.pointer + done * c.vocabularySize
+                case .last where isLast: rows = [n - 1]; logitsOut = logits!.pointer
                 default: break
                 }
-                forwardBatch(chunk, cache: cache, scratch: s, logitRows: rows, logits: logitsOut, pool: pool)
+                let start = cache.count
+                let step = ForwardStep(tokens: Array(tokens[done..<done + n]), positions: Array(start..<start + n),
+                                       sequences: [AttentionSequence(firstRow: 0, tokens: n, start: start, pageTable: 0)],
+                                       pageTables: [0], logitRows: rows)
+                run(step, storage: cache, scratch: s, logits: logitsOut, pool: pool)
+                cache.count = start + n
                 done += n
             }
         }
     }
 
-    /// One micro-batch: x = embed(tokens); every block; the LM head on `logitRows`.
-    func forwardBatch(_ tokens: [Int], cache: KVCache, scratch s: ForwardScratch, logitRows: Range<Int>?,
-                      logits: UnsafeMutablePointer<Float>?, pool: ThreadPool) {
+    /// One step of continuous batching: every sequence of `batch` runs its tokens (a decode's one
+    /// token, a prefill chunk) in one pass, so each weight matrix is read once for all of them.
+    /// Keys and values go to the sequences' pages in `cache`; logits of the rows the sequences
+    /// select are written to `logits` in batch order, (Σ logitRows, vocabulary).
+    public func forward(batch: [BatchSequence], cache: PagedKVCache, logits: FloatBuffer?,
+                        pool: ThreadPool = .shared) throws(ForwardError) {
         let c = config
-        let n = tokens.count, d = c.embeddingLength
-        let start = cache.count
-        for (t, id) in tokens.enumerated() {
+        var tokens: [Int] = [], positions: [Int] = [], sequences: [AttentionSequence] = []
+        var tables: [Int32] = [], rows: [Int] = []
+        for entry in batch where !entry.tokens.isEmpty {
+            try checkTokens(entry.tokens)
+            let end = entry.start + entry.tokens.count
+            guard end <= c.contextLength else { throw .contextExceeded(needed: end, limit: c.contextLength) }
+            let needed = (end + cache.pageSize - 1) / cache.pageSize
+            guard entry.pages.count >= needed, entry.pages.prefix(needed).allSatisfy({ $0 >= 0 && Int($0) < cache.pageCount }) else {
+                throw .pagesMissing(positions: end, pageSize: cache.pageSize, pages: entry.pages.count)
+            }
+            let first = tokens.count
+            sequences.append(AttentionSequence(firstRow: first, tokens: entry.tokens.count, start: entry.start,
+                                               pageTable: tables.count))
+            tables += entry.pages.prefix(needed)
+            tokens += entry.tokens
+            positions += entry.start..<end
+            switch entry.logits {
+            case .last: rows.append(tokens.count - 1)
+            case .all: rows += first..<tokens.count
+            case .none: break
+            }
+        }
+        guard !tokens.isEmpty else { return }
+        try checkLogits(logits, needed: rows.count * c.vocabularySize)
+        let step = ForwardStep(tokens: tokens, positions: positions, sequences: sequences, pageTables: tables, logitRows: rows)
+        withScratch(tokens: tokens.count) { s in
+            run(step, storage: cache, scratch: s, logits: logits?.pointer, pool: pool)
+        }
+    }
+
+    func checkTokens(_ tokens: [Int]) throws(ForwardError) {
+        if let bad = tokens.first(where: { $0 < 0 || $0 >= config.vocabularySize }) {
+            throw .tokenOutOfRange(token: bad, vocabularySize: config.vocabularySize)
+        }
+    }
+
+    func checkLogits(_ logits: FloatBuffer?, needed: Int) throws(ForwardError) {
+        guard needed > 0 else { return }
+        guard let logits, logits.count >= needed else {
+            throw .logitsBufferTooSmall(needed: needed, available: logits?.count ?? 0)
+        }
+    }
+
+    /// Runs `body` with scratch for at least `tokens` tokens (forwards on one model serialize here).
+    func withScratch(tokens: Int, _ body: (ForwardScratch) -> Void) {
+        scratch.withLock { slot in
+            if slot == nil || slot!.tokens < tokens { slot = ForwardScratch(config: config, tokens: max(tokens, slot?.tokens ?? 0)) }
+            body(slot!)
+        }
+    }
+}
+
+/// What one pass computes: tokens of one or more sequences, where their keys and values go,
+/// and which rows produce logits.
+struct ForwardStep {
+    let tokens: [Int]
+    /// Position of each token in its sequence.
+    let positions: [Int]
+    let sequences: [AttentionSequence]
+    /// Concatenated page tables (`AttentionSequence.pageTable` indexes into it).
+    let pageTables: [Int32]
+    /// Rows (indices into `tokens`) whose logits are wanted, in output order.
+    let logitRows: [Int]
+
+    /// Storage row (page × pageSize + offset) of each token's keys and values.
+    func storageRows(pageSize: Int) -> [Int] {
+        var out = [Int](repeating: 0, count: tokens.count)
+        for s in sequences {
+            for t in 0..<s.tokens {
+                let position = s.start + t
+                out[s.firstRow + t] = Int(pageTables[s.pageTable + position / pageSize]) * pageSize + position % pageSize
+            }
+        }
+        return out
+    }
+}
+
+extension DecoderModel {
+    /// One pass: x = embed(tokens); every block; the LM head on `step.logitRows`.
+    func run(_ step: ForwardStep, storage: KVStorage, scratch s: ForwardScratch,
+             logits: UnsafeMutablePointer<Float>?, pool: ThreadPool) {
+        let c = config
+        let n = step.tokens.count, d = c.embeddingLength
+        for (t, id) in step.tokens.enumerated() {
             Quant.dequantizeRow(tokenEmbedding.type, tokenEmbedding.row(id), count: d, into: s.x.pointer + t * d)
             if let scale = c.embeddingScale { Kernels.scale(s.x.pointer + t * d, by: scale, d) }
         }
         let ropeGlobal = RoPE(mode: c.ropeMode, dimensions: c.ropeDimensions, base: c.ropeBase)
         let ropeLocal = RoPE(mode: c.ropeMode, dimensions: c.ropeDimensions, base: c.localRopeBase ?? c.ropeBase)
-        for t in 0..<n {
-            ropeGlobal.table(position: start + t, into: s.ropeGlobal.pointer + t * c.ropeDimensions)
-            if c.localRopeBase != nil { ropeLocal.table(position: start + t, into: s.ropeLocal.pointer + t * c.ropeDimensions) }
+        for (t, position) in step.positions.enumerated() {
+            ropeGlobal.table(position: position, into: s.ropeGlobal.pointer + t * c.ropeDimensions)
+            if c.localRopeBase != nil { ropeLocal.table(position: position, into: s.ropeLocal.pointer + t * c.ropeDimensions) }
         }
-        for (l, layer) in layers.enumerated() {
-            attentionBlock(layer, index: l, tokens: n, start: start, cache: cache, scratch: s, pool: pool)
-            feedForwardBlock(layer, tokens: n, scratch: s, pool: pool)
+        let rows = step.storageRows(pageSize: storage.pageSize)
+        step.pageTables.withUnsafeBufferPointer { tables in
+            for (l, layer) in layers.enumerated() {
+                attentionBlock(layer, index: l, step: step, storageRows: rows, pageTables: tables.baseAddress!,
+                               storage: storage, scratch: s, pool: pool)
+                feedForwardBlock(layer, tokens: n, scratch: s, pool: pool)
+            }
         }
-        cache.count = start + n
-        guard let rows = logitRows, let logits else { return }
-        normalize(s.x.pointer + rows.lowerBound * d, weight: outputNorm, tokens: rows.count, into: s.h.pointer)
-        s.input.set(s.h.pointer, tokens: rows.count, columns: d)
+        guard !step.logitRows.isEmpty, let logits else { return }
+        for (i, row) in step.logitRows.enumerated() {
+            Kernels.rmsNorm(s.x.pointer + row * d, weight: outputNorm, eps: c.rmsNormEpsilon, out: s.h.pointer + i * d, d)
+        }
+        s.input.set(s.h.pointer, tokens: step.logitRows.count, columns: d)
         Matmul.multiply(output, s.input, into: logits, pool: pool)
     }
 
-    /// x += o(attention(rope(q), rope(k), v)) with the block's norms; appends K, V to the cache.
-    func attentionBlock(_ layer: DecoderLayer, index l: Int, tokens n: Int, start: Int, cache: KVCache,
-                        scratch s: ForwardScratch, pool: ThreadPool) {
+    /// x += o(attention(rope(q), rope(k), v)) with the block's norms; stores K, V in their pages.
+    func attentionBlock(_ layer: DecoderLayer, index l: Int, step: ForwardStep, storageRows: [Int],
+                        pageTables: UnsafePointer<Int32>, storage: KVStorage, scratch s: ForwardScratch,
+                        pool: ThreadPool) {
         let c = config
+        let n = step.tokens.count
         let d = c.embeddingLength, hd = c.headDimension
         normalize(s.x.pointer, weight: layer.attentionNorm, tokens: n, into: s.h.pointer)
         s.input.set(s.h.pointer, tokens: n, columns: d)
@@ -113,7 +228,7 @@ extension DecoderModel {
         let table = sliding && c.localRopeBase != nil ? s.ropeLocal.pointer : s.ropeGlobal.pointer
         let rope = RoPE(mode: c.ropeMode, dimensions: c.ropeDimensions,
                         base: sliding ? (c.localRopeBase ?? c.ropeBase) : c.ropeBase)
-        let keys = cache.keys(l), values = cache.values(l)
+        let keys = storage.keys(l), values = storage.values(l)
         for t in 0..<n {
             let q = s.q.pointer + t * c.queryWidth, k = s.k.pointer + t * c.kvWidth, v = s.v.pointer + t * c.kvWidth
             if let b = layer.queryBias { Kernels.add(b, into: q, c.queryWidth) }
@@ -125,13 +240,14 @@ extension DecoderModel {
             }
             rope.apply(q, heads: c.headCount, headDim: hd, table: table + t * c.ropeDimensions)
             rope.apply(k, heads: c.kvHeadCount, headDim: hd, table: table + t * c.ropeDimensions)
-            (keys + (start + t) * c.kvWidth).update(from: k, count: c.kvWidth)
-            (values + (start + t) * c.kvWidth).update(from: v, count: c.kvWidth)
+            (keys + storageRows[t] * c.kvWidth).update(from: k, count: c.kvWidth)
+            (values + storageRows[t] * c.kvWidth).update(from: v, count: c.kvWidth)
         }
-        Kernels.causalAttention(q: s.q.pointer, keys: keys, values: values, tokens: n, start: start,
-                                queryHeads: c.headCount, kvHeads: c.kvHeadCount, headDim: hd,
-                                scale: c.attentionScale, window: sliding ? c.slidingWindow : nil,
-                                out: s.attention.pointer, pool: pool)
+        Kernels.pagedCausalAttention(q: s.q.pointer, keys: keys, values: values, pageSize: storage.pageSize,
+                                     pageTables: pageTables, sequences: step.sequences,
+                                     queryHeads: c.headCount, kvHeads: c.kvHeadCount, headDim: hd,
+                                     scale: c.attentionScale, window: sliding ? c.slidingWindow : nil,
+                                     out: s.attention.pointer, pool: pool)
         s.input.set(s.attention.pointer, tokens: n, columns: c.queryWidth)
         Matmul.multiply(layer.attentionOutput, s.input, into: s.projected.pointer, pool: pool)
         residual(s, tokens: n, postNorm: layer.postAttentionNorm)

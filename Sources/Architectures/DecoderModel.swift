@@ -74,6 +74,14 @@ public final class DecoderModel: @unchecked Sendable {
                 maxPositions: min(maxPositions ?? config.contextLength, config.contextLength))
     }
 
+    /// A paged KV cache of `pageCount` pages of `pageSize` positions, shared by many sequences.
+    public func makePagedCache(pageSize: Int, pageCount: Int) -> PagedKVCache {
+        PagedKVCache(layerCount: config.layerCount, width: config.kvWidth, pageSize: pageSize, pageCount: pageCount)
+    }
+
+    /// Bytes of keys and values per position (all layers).
+    public var kvBytesPerPosition: Int { 2 * config.layerCount * config.kvWidth * 4 }
+
     /// Bytes of weights read per decoded token (every matrix once; an untied embedding one row).
     public var weightBytesPerToken: Int {
         var total = output.byteCount + (config.tiedEmbeddings ? 0 : tokenEmbedding.rowBytes)

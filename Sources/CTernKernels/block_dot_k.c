@@ -19,6 +19,7 @@
 //   the mins and corrections run on the bsums side in the same layout (see tile_* below).
 #include "CTernKernels.h"
 #include "block_dot_common.h"
+#include <math.h>
 
 #if defined(TERN_VNNI)
 
@@ -118,7 +119,7 @@ TERN_INLINE __m512i chunk_scales(int type, __m512i scale32, int k) {
 /// Accumulates super-block s of R weight rows against C (<= 2) activation rows into acc[r][c].
 TERN_INLINE void step(const int type, const int R, const int C, int s,
                       const uint8_t *w, size_t wStride, const uint8_t *a, size_t aStride, const uint8_t *prefetch,
-                      __m512 acc[4][2]) {
+                      float acc[4][2]) {
     const int wb = weight_block_bytes(type);
     if (prefetch) tern_prefetch_span(prefetch + (size_t)s * R * wb, (size_t)R * wb);
     RowBlock rb[4];
@@ -140,6 +141,9 @@ TERN_INLINE void step(const int type, const int R, const int C, int s,
             }
         }
     }
+    // Batch invariance: the super-block's integer totals are exact, and the float steps per
+    // (row, column) are the same as k_tile's (mins, then sums, one rounding each), so a token
+    // gets bit-identical results whether it is alone or in a tile of 8.
     for (int c = 0; c < C; c++) {
         const uint8_t *q = a + c * aStride + (size_t)s * Q8_K_BYTES;
         const float da = tern_ldf32(q);
@@ -147,12 +151,11 @@ TERN_INLINE void step(const int type, const int R, const int C, int s,
         for (int r = 0; r < R; r++) {
             if (type == TYPE_Q6_K) {
                 isum[r][c] = _mm512_dpwssd_epi32(isum[r][c], bsums, rb[r].correction);
-                acc[r][c] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[r][c]), _mm512_set1_ps(rb[r].d * da), acc[r][c]);
             } else {
-                const __m512i mins = _mm512_madd_epi16(bsums, rb[r].correction);
-                acc[r][c] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum[r][c]), _mm512_set1_ps(rb[r].d * da), acc[r][c]);
-                acc[r][c] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(mins), _mm512_set1_ps(-rb[r].dmin * da), acc[r][c]);
+                const int mins = _mm512_reduce_add_epi32(_mm512_madd_epi16(bsums, rb[r].correction));
+                acc[r][c] = fmaf((float)mins, -(rb[r].dmin * da), acc[r][c]);
             }
+            acc[r][c] = fmaf((float)_mm512_reduce_add_epi32(isum[r][c]), rb[r].d * da, acc[r][c]);
         }
     }
 }
@@ -160,13 +163,13 @@ TERN_INLINE void step(const int type, const int R, const int C, int s,
 TERN_INLINE void k_family(const int type, const int R, const int C,
                           const uint8_t *w, size_t wStride, const uint8_t *a, size_t aStride,
                           int blocks, float *out, size_t outStride) {
-    __m512 acc[4][2];
+    float acc[4][2];
     for (int r = 0; r < R; r++)
-        for (int c = 0; c < C; c++) acc[r][c] = _mm512_setzero_ps();
+        for (int c = 0; c < C; c++) acc[r][c] = 0;
     const uint8_t *prefetch = tern_prefetch_start(w, wStride, (size_t)blocks * weight_block_bytes(type), R);
     for (int s = 0; s < blocks; s++) step(type, R, C, s, w, wStride, a, aStride, prefetch, acc);
     for (int r = 0; r < R; r++)
-        for (int c = 0; c < C; c++) out[c * outStride + r] = tern_hsum(acc[r][c]);
+        for (int c = 0; c < C; c++) out[c * outStride + r] = acc[r][c];
 }
 
 /// Up to 4 columns as passes of 2 (a 4x4 block of int and float accumulators needs more than
@@ -343,15 +346,21 @@ TERN_INLINE void k_tile(const int type, int R, int C, const uint8_t *w, size_t w
                                           tern_ldf32(ac[4] + ao), tern_ldf32(ac[5] + ao), tern_ldf32(ac[6] + ao), tern_ldf32(ac[7] + ao));
         const __m512 da = _mm512_insertf32x8(_mm512_castps256_ps512(da8), da8, 1);
         const __m512 scale = _mm512_mul_ps(_mm512_permutexvar_ps(_mm512_set_epi32(2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0), dm), da);
+        // Per lane, in order: the previous super-block's sums (pipelined), this one's mins, this
+        // one's sums; the same float steps as the matrix-vector kernel (batch invariance).
+        __m512 minScale = _mm512_setzero_ps(), mins = _mm512_setzero_ps();
         if (type != TYPE_Q6_K) { // the mins
-            const __m512 minScale = _mm512_mul_ps(_mm512_permutexvar_ps(_mm512_set_epi32(3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), dm), da);
+            minScale = _mm512_mul_ps(_mm512_permutexvar_ps(_mm512_set_epi32(3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1), dm), da);
             __m512i side[8];
             tile_side(ac, ao, row0, row1, side);
-            acc = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(tile_reduce(side)), minScale, acc);
+            mins = _mm512_cvtepi32_ps(tile_reduce(side));
         }
         __m512i sums[16];
         for (int k = 0; k < 4; k++) {
-            if (pipelined && k == 2) acc = tile_finish(type, pending, NULL, pendingScale, acc);
+            if (pipelined && k == 2) {
+                if (s > 0) acc = tile_finish(type, pending, NULL, pendingScale, acc);
+                acc = _mm512_fnmadd_ps(mins, minScale, acc);
+            }
             const __m512i q0 = decode_chunk(type, wr[0] + wo, k), q1 = decode_chunk(type, wr[1] + wo, k);
             const __m512i sc0 = tile_chunk_scales(row0.scales, k), sc1 = tile_chunk_scales(row1.scales, k);
             for (int c = 0; c < 8; c++) {

@@ -18,6 +18,12 @@ public struct Sampler: Sendable {
     /// `logits` is modified by the penalties.
     public mutating func sample(_ logits: UnsafeMutablePointer<Float>, vocabularySize n: Int, history: [Int]) -> Int {
         applyPenalties(logits, n, history)
+        return choose(logits, vocabularySize: n)
+    }
+
+    /// The chain after the penalties: top-k → top-p → min-p → temperature → draw (or the argmax
+    /// at temperature 0). Used alone to draw again from logits already penalised and masked.
+    public mutating func choose(_ logits: UnsafeMutablePointer<Float>, vocabularySize n: Int) -> Int {
         if parameters.temperature <= 0 { return Kernels.argmax(logits, n).index }
         selectCandidates(logits, n)
         // Softmax over the (sorted, descending) candidates at temperature 1 for the cut-offs.
@@ -68,8 +74,12 @@ public struct Sampler: Sendable {
         candidates.removeAll(keepingCapacity: true)
         let k = parameters.topK > 0 ? min(parameters.topK, n) : n
         if k == n {
-            candidates.reserveCapacity(n)
-            for i in 0..<n { candidates.append((i, logits[i])) }
+            // Without top-k, sorting the whole vocabulary would cost milliseconds per token. Tokens
+            // more than 25·max(1, T) below the best carry at most e^-25 of its probability each at
+            // temperature T (≤ 3e-6 in total over 200k tokens): leave them out of the candidates.
+            let best = Kernels.argmax(logits, n).value
+            let floor = best - 25 * max(1, parameters.temperature)
+            for i in 0..<n where logits[i] >= floor { candidates.append((i, logits[i])) }
         } else {
             // A min-heap of the k best seen so far: O(n log k), no full sort of the vocabulary.
             var heap = MinHeap(capacity: k)

@@ -105,8 +105,16 @@ final class StandardOutput {
     }
 }
 
-/// The process's peak resident set size in bytes (getrusage: ru_maxrss is in KiB on Linux).
+/// The process's peak resident set size in bytes: `VmHWM` of /proc/self/status, the high-water
+/// mark of this program's own address space. (getrusage's ru_maxrss is no good here: Linux
+/// carries the parent's peak across fork and exec, so a child of a large process reports the
+/// parent's figure.) Falls back to ru_maxrss where /proc is missing.
 func peakResidentBytes() -> Int {
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+       let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+        return kib * 1024
+    }
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Int(usage.ru_maxrss) * 1024

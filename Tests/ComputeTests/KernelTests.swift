@@ -143,3 +143,51 @@ func maxAbsoluteError(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs
         #expect(Kernels.argmax(x, 100).index == 99)
     }
 }
+
+/// Paged attention equals contiguous attention for every sequence of a batch, whatever the
+/// page size and the (shuffled) page order.
+@Suite struct PagedAttentionTests {
+    @Test(arguments: [(4, 2, 1), (4, 2, 3), (8, 1, 5), (6, 3, 16)])
+    func pagedEqualsContiguous(queryHeads: Int, kvHeads: Int, pageSize: Int) {
+        var r = SplitMix64(seed: UInt64(queryHeads * 100 + pageSize))
+        let headDim = 16, width = kvHeads * headDim
+        // (start, tokens) of three sequences: a decode, a prefill chunk, a fresh prompt.
+        let shapes = [(11, 1), (7, 5), (0, 9)]
+        let pageCount = shapes.reduce(0) { $0 + ($1.0 + $1.1 + pageSize - 1) / pageSize } + 3
+        var order = Array(0..<pageCount)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(r.next() % UInt64(i + 1))) }
+        var keyPages = [Float](repeating: .nan, count: pageCount * pageSize * width), valuePages = keyPages
+        var tables: [Int32] = [], sequences: [AttentionSequence] = [], contiguous: [([Float], [Float])] = []
+        var rows = 0, used = 0
+        for (start, tokens) in shapes {
+            let positions = start + tokens
+            let k = r.floats(positions * width, -2...2), v = r.floats(positions * width, -2...2)
+            contiguous.append((k, v))
+            let pages = (positions + pageSize - 1) / pageSize
+            let mine = order[used..<used + pages].map { Int32($0) }
+            used += pages
+            for p in 0..<positions {
+                let row = Int(mine[p / pageSize]) * pageSize + p % pageSize
+                for j in 0..<width { keyPages[row * width + j] = k[p * width + j]; valuePages[row * width + j] = v[p * width + j] }
+            }
+            sequences.append(AttentionSequence(firstRow: rows, tokens: tokens, start: start, pageTable: tables.count))
+            tables += mine
+            rows += tokens
+        }
+        let q = r.floats(rows * queryHeads * headDim, -2...2)
+        var out = [Float](repeating: .nan, count: rows * queryHeads * headDim)
+        let pool = ThreadPool(threadCount: 2)
+        Kernels.pagedCausalAttention(q: q, keys: keyPages, values: valuePages, pageSize: pageSize, pageTables: tables,
+                                     sequences: sequences, queryHeads: queryHeads, kvHeads: kvHeads, headDim: headDim,
+                                     scale: 0.25, window: nil, out: &out, pool: pool)
+        for (i, s) in sequences.enumerated() {
+            let rowFloats = queryHeads * headDim
+            let qs = Array(q[s.firstRow * rowFloats ..< (s.firstRow + s.tokens) * rowFloats])
+            var want = [Float](repeating: .nan, count: s.tokens * rowFloats)
+            Kernels.causalAttention(q: qs, keys: contiguous[i].0, values: contiguous[i].1, tokens: s.tokens, start: s.start,
+                                    queryHeads: queryHeads, kvHeads: kvHeads, headDim: headDim, scale: 0.25, window: nil,
+                                    out: &want, pool: pool)
+            #expect(Array(out[s.firstRow * rowFloats ..< (s.firstRow + s.tokens) * rowFloats]) == want, "sequence \(i)")
+        }
+    }
+}

@@ -193,3 +193,35 @@ import TestSupport
         }
     }
 }
+
+/// Batch invariance: a column's results do not depend on how many other columns share its tile
+/// (1 in a matrix-vector product, up to 8 in a prefill tile), bit for bit. Continuous batching
+/// relies on it to give a request the same tokens alone or among others. (Float weights are not
+/// invariant yet: their matrix-vector path sums in another order than their tiles.)
+@Suite struct BatchInvarianceTests {
+    @Test(arguments: QuantTileTests.quantizedTypes)
+    func columnResultsDoNotDependOnTheTileWidth(type: GGMLType) {
+        let rows = 7, length = 512, cols = 13
+        var rng = SplitMix64(seed: 99)
+        let wStride = type.rowBytes(length)!, aStride = Quant.activationRowBytes(for: type, count: length)!
+        let w = QuantTestData.weights(type, rows: rows, length: length, stride: wStride, unitScales: false, rng: &rng)
+        let a = QuantTestData.activations(for: type, cols: cols, length: length, stride: aStride, small: false, rng: &rng)
+        var together = [Float](repeating: .nan, count: cols * rows)
+        var alone = together
+        w.withUnsafeBytes { wp in
+            a.withUnsafeBytes { ap in
+                BlockDot.tile(type, weights: wp.baseAddress!, weightStride: wStride, rows: rows,
+                              activations: ap.baseAddress!, activationStride: aStride, cols: cols,
+                              length: length, out: &together, outStride: rows)
+                for c in 0..<cols {
+                    alone.withUnsafeMutableBufferPointer { out in
+                        BlockDot.tile(type, weights: wp.baseAddress!, weightStride: wStride, rows: rows,
+                                      activations: ap.baseAddress! + c * aStride, activationStride: aStride, cols: 1,
+                                      length: length, out: out.baseAddress! + c * rows, outStride: rows)
+                    }
+                }
+            }
+        }
+        #expect(together == alone, "\(type)")
+    }
+}
