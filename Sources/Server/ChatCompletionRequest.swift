@@ -67,6 +67,9 @@ struct ChatCompletionRequest {
     /// Whether the output is read for tool calls.
     var parsesToolCalls: Bool { templateTools != nil }
 
+    /// The names of the tools offered.
+    var toolNames: Set<String> { Set(tools.compactMap { $0["function"]?["name"]?.stringValue }) }
+
     /// One message: `content` as a string, null, or text parts; assistant `tool_calls` with
     /// `arguments` as OpenAI sends them (a JSON string), turned into the object templates expect.
     static func message(_ value: TemplateValue, path: String) throws(APIError) -> ChatMessage {

@@ -40,16 +40,14 @@ struct ChatCompletionsEndpoint: Sendable {
 
         if g.stream {
             return Response(status: .ok, headers: ServerSentEvents.headers, body: ResponseBody { writer in
-                try await request.body.consumeWithCancellationOnInboundClose { _ in
-                    try await stream.write(streams, to: &writer)
-                }
+                try await request.cancellingOnDisconnect { try await stream.write(streams, to: &writer) }
                 try await writer.finish(nil)
-            })
+            }).closingConnection
         }
-        let results = try await request.body.consumeWithCancellationOnInboundClose { _ in
+        let results = try await request.cancellingOnDisconnect {
             try await gatherChoices(streams) { metrics.recordCompletion($0) }
         }
-        return .json(completion(results, meta: meta, chat: chat, tokenizer: lm.tokenizer, promptTokens: prompt.count))
+        return Response.json(completion(results, meta: meta, chat: chat, tokenizer: lm.tokenizer, promptTokens: prompt.count)).closingConnection
     }
 
     /// The `chat.completion` object.
@@ -60,7 +58,7 @@ struct ChatCompletionsEndpoint: Sendable {
         for (index, r) in results.enumerated() {
             var content: String? = r.text
             var calls: [ParsedToolCall] = []
-            if chat.parsesToolCalls { (content, calls) = HermesToolCallParser.parse(r.text) }
+            if chat.parsesToolCalls { (content, calls) = HermesToolCallParser.parse(r.text, knownTools: chat.toolNames) }
             var message: TemplateObject = ["role": "assistant", "content": content.map(TemplateValue.string) ?? .null]
             if !calls.isEmpty { message["tool_calls"] = .array(calls.map(toolCallJSON)) }
             let logprobs: TemplateValue = chat.logprobs == nil ? .null

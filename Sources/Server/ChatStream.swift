@@ -34,7 +34,8 @@ struct ChatStream: Sendable {
 
     func write(_ streams: ChoiceStreams, to writer: inout any ResponseBodyWriter) async throws {
         let n = streams.streams.count
-        var states = Array(repeating: ChoiceState(parser: chat.parsesToolCalls ? HermesToolCallParser() : nil), count: n)
+        let parser = chat.parsesToolCalls ? HermesToolCallParser(knownTools: chat.toolNames) : nil
+        var states = Array(repeating: ChoiceState(parser: parser), count: n)
         var usage = Usage(promptTokens: promptTokens)
         for index in 0..<n {
             try await writer.write(chunk(index, ["role": "assistant", "content": ""]))

@@ -54,15 +54,13 @@ struct CompletionsEndpoint: Sendable {
 
         if g.stream {
             return Response(status: .ok, headers: ServerSentEvents.headers, body: ResponseBody { writer in
-                try await request.body.consumeWithCancellationOnInboundClose { _ in
-                    try await stream.write(streams, to: &writer)
-                }
+                try await request.cancellingOnDisconnect { try await stream.write(streams, to: &writer) }
                 try await writer.finish(nil)
-            })
+            }).closingConnection
         }
-        let results = try await request.body.consumeWithCancellationOnInboundClose { _ in
+        let results = try await request.cancellingOnDisconnect {
             try await gatherChoices(streams) { metrics.recordCompletion($0) }
         }
-        return .json(stream.completion(results))
+        return Response.json(stream.completion(results)).closingConnection
     }
 }

@@ -84,6 +84,28 @@ import Tokenization
         #expect(parser.sawToolCall)
     }
 
+    @Test func bareObjectsNamingKnownToolsAreCalls() {
+        let bare = "{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\", \"unit\": \"celsius\"}}"
+        let known: Set<String> = ["get_weather"]
+        #expect(HermesToolCallParser.parse(bare, knownTools: known) == (nil, [weather]))
+        #expect(HermesToolCallParser.parse(bare) == (bare, []))  // tags only without known tools
+        #expect(HermesToolCallParser.parse(bare.replacingOccurrences(of: "get_weather", with: "other"), knownTools: known).calls == [])
+        #expect(HermesToolCallParser.parse(bare + "\n" + bare + "\n", knownTools: known).calls == [weather, weather])
+        // Held while it may be a call, then streamed as usual once it is not.
+        var parser = HermesToolCallParser(knownTools: known)
+        #expect(parser.push(" {\"a\": 1}") == [])
+        #expect(parser.push(" and more") == [])
+        #expect(parser.finish() == [.content(" {\"a\": 1} and more")])
+        var streamed = HermesToolCallParser(knownTools: known)
+        var events: [HermesToolCallParser.Event] = []
+        for c in bare { events += streamed.push(String(c)) }
+        #expect(events + streamed.finish() == [.toolCall(weather)] && streamed.sawToolCall)
+        // Prose is not held.
+        var prose = HermesToolCallParser(knownTools: known)
+        #expect(prose.push("It is") == [.content("It is")])
+        #expect(prose.push(" {sunny}") == [.content(" {sunny}")])
+    }
+
     @Test func forcedCallSchema() throws {
         let tools: [TemplateValue] = [
             ["type": "function", "function": ["name": "a", "parameters": ["type": "object", "properties": ["x": ["type": "integer"]]]]],

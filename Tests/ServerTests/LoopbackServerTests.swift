@@ -24,6 +24,7 @@ import Testing
         try await withServer(e) { port in
             let r = try await loopback(port, "POST", "/v1/chat/completions", body: hi + #", "seed": 5, "n": 2}"#)
             #expect(r.status == 200 && r.headers["content-type"] == "application/json")
+            #expect(r.headers["connection"] == "close")  // the server closes it: no reuse
             let o = r.json
             #expect((o["id"] as? String)?.hasPrefix("chatcmpl-") == true && o["object"] as? String == "chat.completion")
             #expect(o["model"] as? String == "tiny" && (o["created"] as? Int ?? 0) > 1_700_000_000)

@@ -31,6 +31,11 @@ public struct ParsedToolCall: Sendable, Equatable {
 /// What is not a well-formed call is never lost: a block whose body is not a JSON object with a
 /// string `name` comes back as content, tags included. Whitespace right before a block and
 /// between blocks is layout and is dropped.
+///
+/// Small models (Qwen2.5-Coder-0.5B among them) often drop the tags and write the bare object.
+/// Given the names of the tools offered, an output that is nothing but such objects (one, or
+/// one per line) naming those tools is read as calls too; an output starting with `{` is then
+/// held until the end to decide.
 public struct HermesToolCallParser: Sendable {
     public static let openTag = "<tool_call>"
     public static let closeTag = "</tool_call>"
@@ -47,15 +52,23 @@ public struct HermesToolCallParser: Sendable {
     /// whitespace before it; inside a block, the block's body so far.
     private var pending = ""
     private var inBlock = false
+    /// Names for which a bare object counts as a call; empty: tags only.
+    public let knownTools: Set<String>
+    /// nil until the first non-space character; then whether the output is held as a possible bare call.
+    private var holdingBareCall: Bool?
     /// Whether any well-formed call was read (the finish reason is then `tool_calls`).
     public private(set) var sawToolCall = false
 
-    /// A parser at the start of a generation.
-    public init() {}
+    /// A parser at the start of a generation; `knownTools` enables bare-object calls.
+    public init(knownTools: Set<String> = []) { self.knownTools = knownTools }
 
     /// Adds newly generated text; returns what it now certainly is, in order.
     public mutating func push(_ text: String) -> [Event] {
         pending += text
+        if holdingBareCall == nil, let first = pending.first(where: { !$0.isWhitespace }) {
+            holdingBareCall = first == "{" && !knownTools.isEmpty
+        }
+        if holdingBareCall != false { return [] }
         var events: [Event] = []
         while true {
             if inBlock {
@@ -82,6 +95,17 @@ public struct HermesToolCallParser: Sendable {
     /// Ends the text: releases what was held. A block left open (the output hit its token limit
     /// or ended at the close tag's place) still counts as a call when its body parses.
     public mutating func finish() -> [Event] {
+        if holdingBareCall == true {
+            holdingBareCall = false
+            if let calls = bareCalls(pending) {
+                pending = ""
+                sawToolCall = true
+                return calls.map { .toolCall($0) }
+            }
+            let text = pending
+            pending = ""
+            return Self.merged(push(text) + finish())
+        }
         defer { pending = ""; inBlock = false }
         if inBlock { return [blockEvent(pending, closed: false)] }
         if pending.isEmpty || (sawToolCall && pending.allSatisfy(\.isWhitespace)) { return [] }
@@ -89,8 +113,8 @@ public struct HermesToolCallParser: Sendable {
     }
 
     /// Parses a whole output: the content around the calls (nil when only whitespace) and the calls.
-    public static func parse(_ text: String) -> (content: String?, calls: [ParsedToolCall]) {
-        var parser = HermesToolCallParser()
+    public static func parse(_ text: String, knownTools: Set<String> = []) -> (content: String?, calls: [ParsedToolCall]) {
+        var parser = HermesToolCallParser(knownTools: knownTools)
         var content = ""
         var calls: [ParsedToolCall] = []
         for event in parser.push(text) + parser.finish() {
@@ -110,6 +134,16 @@ public struct HermesToolCallParser: Sendable {
             return .toolCall(call)
         }
         return .content(Self.openTag + body + (closed ? Self.closeTag : ""))
+    }
+
+    /// The calls when `text` is one object, or one object per line, each naming a known tool.
+    private func bareCalls(_ text: String) -> [ParsedToolCall]? {
+        let known: (ParsedToolCall?) -> Bool = { $0.map { knownTools.contains($0.name) } ?? false }
+        if let call = Self.parseCall(text), known(call) { return [call] }
+        let lines = text.split(separator: "\n").map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
+        let calls = lines.map(Self.parseCall)
+        guard lines.count > 1, calls.allSatisfy(known) else { return nil }
+        return calls.compactMap { $0 }
     }
 
     static func parseCall(_ body: String) -> ParsedToolCall? {

@@ -1,0 +1,138 @@
+"""Starts an already-built `tern serve` for the OpenAI-API suite and stops it afterwards.
+
+The binary is $TERN_BINARY, else .build/debug/tern (what `swift build` makes). Each server
+listens on a free loopback port (`--port 0`; the port is read from its first line on stderr)
+and is used once /health answers 200.
+"""
+import os
+import pathlib
+import queue
+import re
+import signal
+import subprocess
+import threading
+import time
+
+import httpx
+import openai
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+API_KEY = "tern-test-key"
+
+
+def tern_binary() -> str:
+    path = os.environ.get("TERN_BINARY") or str(ROOT / ".build" / "debug" / "tern")
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"{path} is not an executable: build first (swift build) or set TERN_BINARY")
+    return path
+
+
+class TernServer:
+    """One `tern serve` process."""
+
+    def __init__(self, model: str, *args: str, api_key: str | None = API_KEY, timeout: float = 180):
+        self.api_key = api_key
+        command = [tern_binary(), "serve", "-m", model, "--host", "127.0.0.1", "--port", "0", *args]
+        if api_key:
+            command += ["--api-key", api_key]
+        env = dict(os.environ, LOG_LEVEL="warning")
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+        self.stderr_lines: list[str] = []
+        lines: "queue.Queue[str | None]" = queue.Queue()
+
+        def pump():
+            for line in self.process.stderr:
+                self.stderr_lines.append(line)
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        deadline = time.monotonic() + timeout
+        self.port = None
+        while self.port is None:
+            try:
+                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                line = None
+            if line is None:
+                self.stop()
+                pytest.fail("tern serve did not start:\n" + "".join(self.stderr_lines))
+            match = re.search(r"listening on http://[^:]+:(\d+)", line)
+            if match:
+                self.port = int(match.group(1))
+        self.url = f"http://127.0.0.1:{self.port}"
+        while True:
+            try:
+                if httpx.get(self.url + "/health", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                pytest.fail("tern serve never became healthy:\n" + "".join(self.stderr_lines))
+            time.sleep(0.2)
+
+    def client(self, **kwargs) -> openai.OpenAI:
+        kwargs.setdefault("api_key", self.api_key or "unused")
+        kwargs.setdefault("max_retries", 0)
+        kwargs.setdefault("timeout", 300)
+        return openai.OpenAI(base_url=self.url + "/v1", **kwargs)
+
+    def headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+
+    def post(self, path: str, body, **kwargs) -> httpx.Response:
+        """A raw POST (for bodies the official client would not send)."""
+        kwargs.setdefault("headers", self.headers())
+        if isinstance(body, (bytes, str)):
+            return httpx.post(self.url + path, content=body, timeout=120, **kwargs)
+        return httpx.post(self.url + path, json=body, timeout=120, **kwargs)
+
+    def get(self, path: str, **kwargs) -> httpx.Response:
+        kwargs.setdefault("headers", self.headers())
+        return httpx.get(self.url + path, timeout=60, **kwargs)
+
+    def metrics(self) -> dict[str, float]:
+        """Unlabelled samples of /metrics, name → value."""
+        out = {}
+        for line in self.get("/metrics").text.splitlines():
+            if line and not line.startswith("#") and "{" not in line:
+                name, value = line.rsplit(" ", 1)
+                out[name] = float(value)
+        return out
+
+    def stop(self, sig=signal.SIGTERM, timeout: float = 60) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+@pytest.fixture(scope="session")
+def smol():
+    """SmolLM2-135M, where the model does not matter (fast)."""
+    server = TernServer("smollm2-135m", "--ctx", "2048", "--parallel", "4")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def qwen():
+    """Qwen2.5-0.5B-Instruct (coder), for tool calls and JSON output."""
+    server = TernServer("qwen2.5-0.5b", "--ctx", "4096", "--parallel", "8")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def limited():
+    """SmolLM2 behind small limits: 2 KiB bodies, 64-token prompts, max_tokens ≤ 32, one slot, no queue."""
+    server = TernServer("smollm2-135m", "--ctx", "512", "--parallel", "1", "--max-queued", "0",
+                        "--max-body-bytes", "2048", "--max-prompt-tokens", "64", "--max-tokens-limit", "32")
+    yield server
+    server.stop()
