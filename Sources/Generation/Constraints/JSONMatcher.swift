@@ -1,0 +1,104 @@
+/// The byte-level state of a document being generated: a literal prefix, one JSON value valid
+/// against a `JSONSchema`, a literal suffix. A value type; copies are independent.
+///
+/// The state is a set of parse stacks (more than one while an `anyOf` is ambiguous) over a shared
+/// arena of pushed frames. Every stack can still finish its document, so the bytes so far are a
+/// prefix of some valid document exactly when the set is not empty.
+struct JSONMatcher: Sendable {
+    let schema: JSONSchema
+    let prefix: [UInt8]
+    let suffix: [UInt8]
+    private(set) var stacks: [JSONParseStack]
+    private(set) var arena: [JSONParseStack] = []
+
+    init(schema: JSONSchema, prefix: [UInt8] = [], suffix: [UInt8] = []) {
+        self.schema = schema
+        self.prefix = prefix
+        self.suffix = suffix
+        stacks = [JSONParseStack(top: JSONFrame(phase: prefix.isEmpty ? .value : .prefix), rest: -1)]
+    }
+
+    func makeStepper() -> JSONStepper {
+        JSONStepper(schema: schema, prefix: prefix, suffix: suffix, arena: arena, stacks: stacks)
+    }
+
+    /// Whether `bytes` may come next.
+    func accepts(_ bytes: some Collection<UInt8>) -> Bool {
+        var stepper = makeStepper()
+        return stepper.feed(bytes)
+    }
+
+    /// Moves past `bytes`. Bytes that `accepts` refuses leave no stack: nothing is allowed after.
+    mutating func advance(_ bytes: some Collection<UInt8>) {
+        var stepper = makeStepper()
+        _ = stepper.feed(bytes)
+        stacks = Array(stepper.out.items)
+        arena = Array(stepper.arena.items)
+        compact()
+    }
+
+    /// The document may end here.
+    var isComplete: Bool { stacks.contains { canFinish($0) } }
+
+    /// The document may end here and no byte may follow.
+    var mustEnd: Bool {
+        guard isComplete else { return false }
+        if stacks.allSatisfy({ $0.top.phase == .done }) { return true }
+        return !(0...255).contains { accepts(CollectionOfOne(UInt8($0))) }
+    }
+
+    /// Whether the stack's document is complete, once values that may end without a closing
+    /// byte (numbers, literals such as `1` in `[1, 12]`) are ended.
+    func canFinish(_ stack: JSONParseStack) -> Bool {
+        var s = stack
+        while true {
+            switch s.top.phase {
+            case .done: return true
+            case .zero, .integer, .fraction, .exponentDigits: s = arena[Int(s.rest)]
+            case .literal:
+                guard s.top.a < s.top.b else { return false }
+                let first = schema.literals[Int(s.top.a)]
+                guard first.end - first.start == s.top.c else { return false }
+                s = arena[Int(s.rest)]
+            default: return false
+            }
+        }
+    }
+
+    /// Keeps only the arena entries the stacks still reach, in the same order (an entry's `rest`
+    /// stays below it), so the arena does not grow with the document.
+    private mutating func compact() {
+        var moved = [Int32](repeating: -1, count: arena.count)
+        var kept = [JSONParseStack]()
+        var chain = [Int32]()
+        for k in stacks.indices {
+            var i = stacks[k].rest
+            while i >= 0 && moved[Int(i)] < 0 { chain.append(i); i = arena[Int(i)].rest }
+            while let j = chain.popLast() {
+                var entry = arena[Int(j)]
+                if entry.rest >= 0 { entry.rest = moved[Int(entry.rest)] }
+                moved[Int(j)] = Int32(kept.count)
+                kept.append(entry)
+            }
+            if stacks[k].rest >= 0 { stacks[k].rest = moved[Int(stacks[k].rest)] }
+        }
+        arena = kept
+    }
+}
+
+extension JSONStepper {
+    /// Feeds `bytes` one at a time to the stacks in `out`; false as soon as none is left.
+    /// Afterwards `out` holds exactly the resulting stacks.
+    mutating func feed(_ bytes: some Collection<UInt8>) -> Bool {
+        for byte in bytes {
+            let end = out.count
+            levelStart = end
+            for i in 0..<end { step(out[i], byte) }
+            let produced = out.count - end
+            for i in 0..<produced { out[i] = out[end + i] }
+            out.cut(to: produced)
+            if produced == 0 { return false }
+        }
+        return true
+    }
+}
