@@ -6,16 +6,14 @@ import TestSupport
 /// and draws an allowed token, leaning towards tokens that close values so that walks finish.
 struct JSONConstraintWalk {
     let trie: TokenTrie
-    var rng: SplitMix64
-    /// Tokens whose bytes close a string, an array or an object.
-    let closers: Set<Int>
+    /// closes[id]: whether the token's bytes close a string, an array or an object.
+    let closes: [Bool]
 
-    init(trie: TokenTrie, seed: UInt64) {
+    init(trie: TokenTrie) {
         self.trie = trie
-        rng = SplitMix64(seed: seed)
-        closers = Set((0..<trie.vocabularySize).filter { id in
+        closes = (0..<trie.vocabularySize).map { id in
             trie.bytes(of: id).contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: "}") }
-        })
+        }
     }
 
     struct Result {
@@ -27,8 +25,9 @@ struct JSONConstraintWalk {
     }
 
     /// Generates up to `maxTokens` tokens; `check` sees the constraint and its mask before each draw.
-    mutating func run(_ start: JSONSchemaConstraint, maxTokens: Int,
-                      check: (JSONSchemaConstraint, [Bool]) -> Void = { _, _ in }) -> Result {
+    func run(_ start: JSONSchemaConstraint, seed: UInt64, maxTokens: Int,
+             check: (JSONSchemaConstraint, [Bool]) -> Void = { _, _ in }) -> Result {
+        var rng = SplitMix64(seed: seed)
         var c = start
         var r = Result()
         var mask = [Bool](repeating: false, count: trie.vocabularySize)
@@ -36,10 +35,17 @@ struct JSONConstraintWalk {
             if c.mustEnd || (c.isComplete && rng.int(4) == 0) { r.complete = true; return r }
             c.allowedTokens(into: &mask)
             check(c, mask)
-            let allowed = mask.indices.filter { mask[$0] }
+            var allowed = [Int](), closing = [Int]()
+            mask.withUnsafeBufferPointer { mask in
+                closes.withUnsafeBufferPointer { closes in
+                    for id in 0..<mask.count where mask[id] {
+                        allowed.append(id)
+                        if closes[id] { closing.append(id) }
+                    }
+                }
+            }
             if allowed.isEmpty { r.complete = c.isComplete; r.deadEnd = !c.isComplete; return r }
             // Lean towards closing more and more as the walk grows longer.
-            let closing = allowed.filter { closers.contains($0) }
             let pick = !closing.isEmpty && rng.int(maxTokens) < step + maxTokens / 8
                 ? closing[rng.int(closing.count)] : allowed[rng.int(allowed.count)]
             #expect(c.allows(pick))
@@ -71,4 +77,5 @@ enum SyntheticVocabulary {
     }()
 
     static let trie = TokenTrie(pieces: pieces)
+    static let walk = JSONConstraintWalk(trie: trie)
 }

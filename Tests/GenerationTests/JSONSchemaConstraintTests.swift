@@ -39,8 +39,8 @@ import Tokenization
     @Test(arguments: schemas) func maskEqualsBruteForceAlongWalks(_ text: String) throws {
         let schema = try JSONSchema(json: text)
         for seed in 0..<6 as Range<UInt64> {
-            var walk = JSONConstraintWalk(trie: SyntheticVocabulary.trie, seed: seed)
-            _ = walk.run(JSONSchemaConstraint(tokens: SyntheticVocabulary.trie, schema: schema), maxTokens: 40, check: Self.checkMask)
+            _ = SyntheticVocabulary.walk.run(JSONSchemaConstraint(tokens: SyntheticVocabulary.trie, schema: schema),
+                                             seed: seed, maxTokens: 40, check: Self.checkMask)
         }
     }
 
@@ -49,8 +49,8 @@ import Tokenization
         let validator = JSONSchemaValidator(try TemplateValue(json: text))
         var finished = 0
         for seed in 0..<60 as Range<UInt64> {
-            var walk = JSONConstraintWalk(trie: SyntheticVocabulary.trie, seed: 1000 + seed)
-            let r = walk.run(JSONSchemaConstraint(tokens: SyntheticVocabulary.trie, schema: schema), maxTokens: 200)
+            let r = SyntheticVocabulary.walk.run(JSONSchemaConstraint(tokens: SyntheticVocabulary.trie, schema: schema),
+                                                 seed: 1000 + seed, maxTokens: 200)
             #expect(!r.deadEnd, "no token allowed after \(String(decoding: r.bytes, as: UTF8.self))")
             guard r.complete else { continue }
             finished += 1
@@ -66,9 +66,8 @@ import Tokenization
         let prefix = "<tool_call>\n", suffix = "\n</tool_call>"
         var finished = 0
         for seed in 0..<40 as Range<UInt64> {
-            var walk = JSONConstraintWalk(trie: SyntheticVocabulary.trie, seed: seed)
             let c = JSONSchemaConstraint(tokens: SyntheticVocabulary.trie, prefix: prefix, schema: schema, suffix: suffix)
-            let r = walk.run(c, maxTokens: 200, check: seed < 4 ? Self.checkMask : { _, _ in })
+            let r = SyntheticVocabulary.walk.run(c, seed: seed, maxTokens: 200, check: seed < 4 ? Self.checkMask : { _, _ in })
             guard r.complete else { continue }
             finished += 1
             let out = String(decoding: r.bytes, as: UTF8.self)
@@ -93,17 +92,18 @@ import Tokenization
 
     @Test func trieListsEveryTokenOnceInPreorder() {
         let trie = SyntheticVocabulary.trie
-        let listed = trie.tokenIDs.map(Int.init).sorted()
+        let listed = trie.all.tokenIDs.map(Int.init).sorted()
         #expect(listed == (0..<trie.vocabularySize).filter { !trie.bytes(of: $0).isEmpty })
         // Each node's token ids spell exactly the path of bytes down to it.
         var path = [UInt8]()
-        for i in 0..<(trie.nodes.count - 1) {
-            let node = trie.nodes[i]
+        let nodes = trie.all.nodes
+        for i in 0..<(nodes.count - 1) {
+            let node = nodes[i]
             path = Array(path.prefix(Int(node.depth) - 1)) + [node.byte]
-            for t in Int(node.tokenStart)..<Int(trie.nodes[i + 1].tokenStart) {
-                #expect(Array(trie.bytes(of: Int(trie.tokenIDs[t]))) == path)
+            for t in Int(node.tokenStart)..<Int(nodes[i + 1].tokenStart) {
+                #expect(Array(trie.bytes(of: Int(trie.all.tokenIDs[t]))) == path)
             }
-            #expect(Int(node.subtreeEnd) > i && Int(node.subtreeEnd) <= trie.nodes.count - 1)
+            #expect(Int(node.subtreeEnd) > i && Int(node.subtreeEnd) <= nodes.count - 1)
         }
     }
 }

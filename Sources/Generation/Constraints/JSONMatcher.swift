@@ -18,8 +18,9 @@ struct JSONMatcher: Sendable {
         stacks = [JSONParseStack(top: JSONFrame(phase: prefix.isEmpty ? .value : .prefix), rest: -1)]
     }
 
-    func makeStepper() -> JSONStepper {
-        JSONStepper(schema: schema, prefix: prefix, suffix: suffix, arena: arena, stacks: stacks)
+    /// A stepper over the current stacks: `reserve` small for a token, large for a mask walk.
+    func makeStepper(reserve: Int = 16) -> JSONStepper {
+        JSONStepper(schema: schema, prefix: prefix, suffix: suffix, arena: arena, stacks: stacks, reserve: reserve)
     }
 
     /// Whether `bytes` may come next.
@@ -35,6 +36,32 @@ struct JSONMatcher: Sendable {
         stacks = Array(stepper.out.items)
         arena = Array(stepper.arena.items)
         compact()
+    }
+
+    /// Sets `mask[id]` for every token of `trie` whose bytes may come next, clears the rest.
+    ///
+    /// Inside a string (one reading, no escape or character pending) the plain-text tokens are
+    /// decided by their length alone and only the other tokens are walked.
+    func allowedTokens(in trie: TokenTrie, into mask: inout [Bool]) {
+        var stepper = makeStepper(reserve: 1024)
+        mask.withUnsafeMutableBufferPointer { mask in
+            guard stacks.count == 1, case .stringBody = stacks[0].top.phase else {
+                mask.update(repeating: false)
+                return stepper.walk(trie.all, into: mask)
+            }
+            let plain = trie.plainString
+            let room = stacks[0].top.b - stacks[0].top.a
+            if mask.count == plain.mask.count && room >= plain.codePoints.last ?? 0 {
+                _ = mask.update(fromContentsOf: plain.mask)
+            } else {
+                mask.update(repeating: false)
+                for k in plain.codePoints.indices {
+                    guard plain.codePoints[k] <= room else { break }
+                    if Int(plain.ids[k]) < mask.count { mask[Int(plain.ids[k])] = true }
+                }
+            }
+            stepper.walk(plain.others, into: mask)
+        }
     }
 
     /// The document may end here.

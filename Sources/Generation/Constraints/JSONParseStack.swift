@@ -19,7 +19,7 @@ enum JSONPhase: UInt8 {
 }
 
 /// One open value of a parse: its phase and a few counters whose meaning the phase gives.
-struct JSONFrame: Equatable {
+struct JSONFrame {
     var phase: JSONPhase
     /// Whitespace bytes in the current gap between tokens (containers only).
     var gap: UInt8 = 0
@@ -35,35 +35,7 @@ struct JSONFrame: Equatable {
 /// One reading of the bytes so far: its innermost open value, and the frames below it, stored
 /// as an index into an arena of pushed stacks (-1: none). Pushing appends to the arena and never
 /// changes an entry, so readings that split on an `anyOf` share what lies below the split.
-struct JSONParseStack: Equatable {
+struct JSONParseStack {
     var top: JSONFrame
     var rest: Int32
-}
-
-/// A growable list of parse stacks whose length can be cut back without freeing: the arena and
-/// the per-byte levels of the mask walk reuse their storage.
-struct JSONStackBuffer {
-    private(set) var storage: [JSONParseStack]
-    private(set) var count: Int
-
-    init(_ items: [JSONParseStack] = [], reserve: Int = 64) {
-        storage = items
-        storage.reserveCapacity(Swift.max(reserve, items.count))
-        count = items.count
-    }
-
-    @inline(__always) subscript(i: Int) -> JSONParseStack {
-        get { storage[i] }
-        set { storage[i] = newValue }
-    }
-
-    @inline(__always) mutating func append(_ s: JSONParseStack) {
-        if count < storage.count { storage[count] = s } else { storage.append(s) }
-        count += 1
-    }
-
-    /// Keeps the first `n` entries.
-    @inline(__always) mutating func cut(to n: Int) { count = n }
-
-    var items: ArraySlice<JSONParseStack> { storage[0..<count] }
 }

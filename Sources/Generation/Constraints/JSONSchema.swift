@@ -36,7 +36,7 @@ public final class JSONSchema: Sendable {
         case anyOf
     }
 
-    struct Node: Equatable {
+    struct Node {
         var kind: Kind
         var a: Int32 = 0
         var b: Int32 = 0
@@ -121,22 +121,4 @@ public final class JSONSchema: Sendable {
     public static let anyObject: JSONSchema = try! JSONSchema(["type": "object"])
     /// Any JSON value (the schema `{}` or `true`).
     public static let anyValue: JSONSchema = try! JSONSchema(true)
-}
-
-/// Bounds that keep a constrained model from looping inside one token class forever.
-enum JSONGrammarLimits {
-    /// Whitespace bytes between two tokens of JSON: enough for `": "` and a newline with a few
-    /// levels of two-space indent, not for a model that keeps emitting spaces.
-    static let whitespace: UInt8 = 8
-    /// Digits before the point: 15 keeps an integer exact in a double.
-    static let integerDigits: Int32 = 15
-    /// Digits after the point.
-    static let fractionDigits: Int32 = 15
-    /// Digits of an exponent: with the caps above, every number fits in a double (below 1e115).
-    static let exponentDigits: Int32 = 2
-    /// Objects and arrays nested in one another.
-    static let depth: UInt8 = 64
-    /// Parallel readings of an ambiguous prefix (`anyOf` branches) kept at once; more are dropped,
-    /// which narrows the output but never lets an invalid one through.
-    static let readings = 256
 }
