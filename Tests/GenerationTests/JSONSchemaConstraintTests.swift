@@ -17,6 +17,9 @@ import Tokenization
         #"{"type":"object","additionalProperties":{"type":"array","items":{"type":"number"}}}"#,
         #"{"type":"string","minLength":2,"maxLength":5}"#,
         #"{"oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]}"#,
+        // Two readings inside one string, then a string read beside a literal.
+        #"{"type":"array","items":{"anyOf":[{"type":"string","maxLength":3},{"type":"string","minLength":5}]}}"#,
+        #"{"anyOf":[{"type":"string","maxLength":2},{"enum":["abcdef","ab\"]"]}]}"#,
     ]
 
     /// The mask, `allows` asked token by token, and a fresh copy of the matcher fed each token's

@@ -40,17 +40,19 @@ struct JSONMatcher: Sendable {
 
     /// Sets `mask[id]` for every token of `trie` whose bytes may come next, clears the rest.
     ///
-    /// Inside a string (one reading, no escape or character pending) the plain-text tokens are
-    /// decided by their length alone and only the other tokens are walked.
+    /// Inside a string (every reading in a string, no escape or character pending) a plain-text
+    /// token is allowed exactly when its code points fit in some reading's room; only the other
+    /// tokens are walked.
     func allowedTokens(in trie: TokenTrie, into mask: inout [Bool]) {
         var stepper = makeStepper(reserve: 1024)
+        let inString = !stacks.isEmpty && stacks.allSatisfy { if case .stringBody = $0.top.phase { true } else { false } }
         mask.withUnsafeMutableBufferPointer { mask in
-            guard stacks.count == 1, case .stringBody = stacks[0].top.phase else {
+            guard inString else {
                 mask.update(repeating: false)
                 return stepper.walk(trie.all, into: mask)
             }
             let plain = trie.plainString
-            let room = stacks[0].top.b - stacks[0].top.a
+            let room = stacks.map { $0.top.b - $0.top.a }.max()!
             if mask.count == plain.mask.count && room >= plain.codePoints.last ?? 0 {
                 _ = mask.update(fromContentsOf: plain.mask)
             } else {
