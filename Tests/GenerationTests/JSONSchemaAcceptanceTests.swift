@@ -109,6 +109,12 @@ import Tokenization
                        "<tool_call>\n{\"name\": \"get_time\", \"arguments\": {\"city\": \"x\"}}\n</tool_call>\n",
                        "<tool_call>\n{\"name\": \"other\", \"arguments\": {\"city\": \"x\"}}\n</tool_call>"],
              prefix: "<tool_call>\n", suffix: "\n</tool_call>"),
+        // What pydantic v2 writes for a model with a nested model, an Enum and Optional fields.
+        Case(schema: ##"{"$defs": {"Address": {"properties": {"street": {"title": "Street", "type": "string"}, "city": {"title": "City", "type": "string"}}, "required": ["street", "city"], "title": "Address", "type": "object"}, "Role": {"enum": ["admin", "user"], "title": "Role", "type": "string"}}, "properties": {"name": {"title": "Name", "type": "string"}, "age": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": null, "title": "Age"}, "role": {"$ref": "#/$defs/Role"}, "addresses": {"items": {"$ref": "#/$defs/Address"}, "title": "Addresses", "type": "array"}, "tags": {"default": [], "items": {"type": "string"}, "title": "Tags", "type": "array"}}, "required": ["name", "role", "addresses"], "title": "User", "type": "object"}"##,
+             valid: [#"{"name": "Ann", "age": null, "role": "admin", "addresses": [{"street": "1 Main St", "city": "Springfield"}], "tags": ["a"]}"#,
+                     #"{"name":"Bo","role":"user","addresses":[]}"#, #"{"name":"Bo","age":7,"role":"user","addresses":[]}"#],
+             invalid: [#"{"name":"Bo","role":"root","addresses":[]}"#, #"{"name":"Bo","role":"user","addresses":[{"street":"x"}]}"#,
+                       #"{"name":"Bo","role":"user"}"#, #"{"name":"Bo","age":"7","role":"user","addresses":[]}"#]),
         // The suffix starts with a digit: "125" is 12 then the suffix, never 125 alone.
         Case(schema: #"{"type":"integer"}"#, valid: ["125", "05"], invalid: ["12", "5", "015"], suffix: "5"),
     ]

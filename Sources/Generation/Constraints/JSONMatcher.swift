@@ -2,7 +2,8 @@
 /// against a `JSONSchema`, a literal suffix. A value type; copies are independent.
 ///
 /// The state is a set of parse stacks (more than one while an `anyOf` is ambiguous) over a shared
-/// arena of pushed frames. Every stack can still finish its document, so the bytes so far are a
+/// arena of pushed frames. The compiler removed every schema no finite document satisfies, so
+/// every stack can still finish its document (nesting limit aside): the bytes so far are a
 /// prefix of some valid document exactly when the set is not empty.
 struct JSONMatcher: Sendable {
     let schema: JSONSchema

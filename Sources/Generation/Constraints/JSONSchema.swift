@@ -16,8 +16,12 @@ import Tokenization
 /// - `enum` and `const` values are written exactly as Python's `json.dumps` writes them;
 /// - integers never have a fraction or exponent; numbers have at most 15 digits before and 15
 ///   after the point and 2 in the exponent; whitespace between tokens is at most 8 bytes;
-///   objects and arrays nest at most 64 deep;
-/// - `format` is not checked (JSON Schema 2020-12 treats it as an annotation by default).
+///   objects and arrays nest at most 64 deep; at most 256 readings of an ambiguous `anyOf`
+///   prefix are followed at once.
+///
+/// Two gaps remain, both documented choices: `format` is not checked (JSON Schema 2020-12 treats
+/// it as an annotation by default), and `oneOf` is read as `anyOf`, so when its alternatives
+/// overlap a document may match more than one of them.
 public final class JSONSchema: Sendable {
     /// The kind of a value shape; the meaning of `Node.a`/`Node.b` depends on it.
     enum Kind: UInt8 {

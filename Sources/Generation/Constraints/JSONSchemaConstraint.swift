@@ -30,11 +30,13 @@ public struct JSONSchemaConstraint: TokenConstraint {
         matcher = JSONMatcher(schema: schema, prefix: Array(prefix.utf8), suffix: Array(suffix.utf8))
     }
 
+    /// Whether `token`'s text may come next (never for a token without text).
     public func allows(_ token: Int) -> Bool {
         let bytes = tokens.bytes(of: token)
         return !bytes.isEmpty && matcher.accepts(bytes)
     }
 
+    /// Every token whose text may come next, by a walk of the token trie.
     public func allowedTokens(into mask: inout [Bool]) {
         matcher.allowedTokens(in: tokens, into: &mask)
     }
@@ -46,7 +48,9 @@ public struct JSONSchemaConstraint: TokenConstraint {
         if !bytes.isEmpty { matcher.advance(bytes) }
     }
 
+    /// The value (and the suffix) is complete: generation may end here.
     public var isComplete: Bool { matcher.isComplete }
 
+    /// The value (and the suffix) is complete and no text may follow.
     public var mustEnd: Bool { matcher.mustEnd }
 }

@@ -15,6 +15,7 @@ public enum JSONSchemaError: Error, CustomStringConvertible, Equatable {
     /// The schema text is not JSON.
     case invalidJSON(String)
 
+    /// What is wrong and where, in a sentence fit for an HTTP 400 answer.
     public var description: String {
         switch self {
         case let .unsupported(keyword, path):
