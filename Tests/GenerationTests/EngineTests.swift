@@ -264,3 +264,41 @@ struct EngineTests {
         await engine.shutdown(graceful: true)
     }
 }
+
+/// A JSON-schema constraint in the engine: whatever the model would say, the output is a
+/// document of the schema, also for requests batched with unconstrained ones.
+@Suite(.serialized, .enabled(if: TestEnvironment.hasModel("smollm2-135m")))
+struct EngineConstraintTests {
+    @Test func constrainedOutputParsesAndFollowsTheSchema() async throws {
+        let lm = try #require(EngineTests.lm)
+        let schema = try JSONSchema(json: #"""
+            {"type":"object","properties":{"name":{"type":"string","maxLength":20},"age":{"type":"integer"},
+             "tags":{"type":"array","items":{"enum":["red","green","blue"]},"maxItems":3}},
+             "required":["name","age","tags"]}
+            """#)
+        let trie = TokenTrie(tokenizer: lm.tokenizer)
+        var c = EngineConfiguration()
+        c.contextSize = 1024
+        let engine = try Engine(model: lm.model, tokenizer: lm.tokenizer, configuration: c)
+        var requests: [EngineRequest] = []
+        for (i, p) in ["Describe a person as JSON:", "Once upon a time", "Tell me about cats.", "{"].enumerated() {
+            var sampling = SamplingParameters()
+            sampling.temperature = i == 0 ? 0 : 1.0
+            sampling.seed = UInt64(i)
+            requests.append(EngineRequest(prompt: lm.tokenize(p), maxTokens: 400, sampling: sampling,
+                                          constraint: JSONSchemaConstraint(tokens: trie, schema: schema)))
+        }
+        requests.append(EngineRequest(prompt: lm.tokenize("Unconstrained neighbour:"), maxTokens: 30, sampling: .greedy))
+        let streams = try requests.map { try engine.submit($0) }
+        for (i, s) in streams.enumerated() {
+            let got = try await Collected.run(s)
+            guard i < 4 else { continue }
+            #expect(got.completion?.finishReason == .stop, "request \(i): \(got.text)")
+            let object = try JSONSerialization.jsonObject(with: Data(got.text.utf8)) as? [String: Any]
+            let name = object?["name"] as? String, age = object?["age"] as? Int, tags = object?["tags"] as? [String]
+            #expect(name != nil && name!.count <= 20 && age != nil && tags != nil, "request \(i): \(got.text)")
+            #expect(tags.map { $0.count <= 3 && $0.allSatisfy { ["red", "green", "blue"].contains($0) } } == true)
+        }
+        await engine.shutdown(graceful: true)
+    }
+}

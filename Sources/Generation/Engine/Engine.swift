@@ -358,8 +358,11 @@ public final class Engine: @unchecked Sendable {
             if let c = s.constraint, !allowed(token, by: c) {
                 c.allowedTokens(into: &mask)
                 for t in tokenizer.endOfGenerationTokens where t < n { mask[t] = c.isComplete }
-                for i in 0..<n where !mask[i] { row[i] = -.infinity }
-                token = s.sampler.choose(row, vocabularySize: n)
+                var anyAllowed = false
+                for i in 0..<n { if mask[i] { anyAllowed = true } else { row[i] = -.infinity } }
+                // A constraint that allows nothing (a dead end) ends the output rather than
+                // letting an arbitrary token through.
+                token = anyAllowed ? s.sampler.choose(row, vocabularySize: n) : (endToken ?? token)
             }
             if var c = s.constraint, !tokenizer.isEndOfGeneration(token) {
                 c.accept(token)
