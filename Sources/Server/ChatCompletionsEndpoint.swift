@@ -27,7 +27,7 @@ struct ChatCompletionsEndpoint: Sendable {
         case .function(let name): forced = HermesToolCallParser.forcedCall(tools: chat.tools, name: name)
         case .auto, .none: forced = nil
         }
-        let constraint = try OutputConstraint.make(format: chat.responseFormat, forcedCall: forced, tokenizer: lm.tokenizer)
+        let constraint = try OutputConstraint.make(format: chat.responseFormat, forcedCall: forced, tokens: model.tokenTrie)
         let g = chat.generation
         let maxTokens = g.maxTokens(promptTokens: prompt.count, contextSize: model.contextSize, limits: limits)
         let requests = (0..<g.n).map { i in

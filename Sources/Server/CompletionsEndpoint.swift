@@ -37,7 +37,7 @@ struct CompletionsEndpoint: Sendable {
             guard !prompts[i].tokens.isEmpty else { throw APIError.invalidRequest("The prompt is empty (no tokens).", param: param) }
             try checkPromptLength(prompts[i].tokens.count, model: model, limits: limits, param: param)
         }
-        let constraint = try OutputConstraint.make(format: c.responseFormat, forcedCall: nil, tokenizer: tokenizer)
+        let constraint = try OutputConstraint.make(format: c.responseFormat, forcedCall: nil, tokens: model.tokenTrie)
         let g = c.generation
         var requests: [EngineRequest] = []
         for p in prompts {

@@ -22,10 +22,15 @@ public struct ServedModel: Sendable {
     public let contextSize: Int
     /// Unix seconds when the model was loaded (`created` in `/v1/models`).
     public let created: Int
+    /// The vocabulary's token bytes, for JSON and tool-call constraints (built once per model).
+    public let tokenTrie: TokenTrie
 
-    public init(id: String, languageModel: LanguageModel, engine: any GenerationEngine, contextSize: Int, created: Int) {
+    /// A served model; `tokenTrie` is built from the model's tokenizer when not given.
+    public init(id: String, languageModel: LanguageModel, engine: any GenerationEngine, contextSize: Int, created: Int,
+                tokenTrie: TokenTrie? = nil) {
         self.id = id; self.languageModel = languageModel; self.engine = engine
         self.contextSize = contextSize; self.created = created
+        self.tokenTrie = tokenTrie ?? TokenTrie(tokenizer: languageModel.tokenizer)
     }
 }
 

@@ -93,6 +93,27 @@ import Testing
         }
     }
 
+    /// response_format and forced tool calls reach the engine as token constraints; a schema the
+    /// compiler refuses is a 400 that names it.
+    @Test func constraintsReachTheEngine() async throws {
+        let e = engine(["{}"])
+        let tokenizer = TinyChatModel.languageModel.tokenizer
+        let id = { (s: String) in tokenizer.encode(s, addSpecial: false)[0] }
+        let tools = #", "tools": [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}]"#
+        try await withServer(e) { port in
+            var r = try await loopback(port, "POST", "/v1/chat/completions", body: hi + #", "response_format": {"type": "json_object"}}"#)
+            #expect(r.status == 200)
+            r = try await loopback(port, "POST", "/v1/chat/completions", body: hi + tools + #", "tool_choice": "required"}"#)
+            #expect(r.status == 200)
+            r = try await loopback(port, "POST", "/v1/completions", body: #"{"prompt": "a", "response_format": {"type": "json_schema", "json_schema": {"name": "x", "schema": {"type": "string", "pattern": "a+"}}}}"#)
+            #expect(r.status == 400 && r.error["param"] as? String == "response_format.json_schema.schema" && r.error["code"] as? String == "invalid_schema")
+        }
+        let json = try #require(e.submitted[0].constraint)
+        #expect(json.allows(id("{")) && !json.allows(id("a")))
+        let forced = try #require(e.submitted[1].constraint)
+        #expect(forced.allows(id("<")) && !forced.allows(id("{")))
+    }
+
     @Test func completionEchoLogprobs() async throws {
         let e = engine()
         try await withServer(e) { port in
