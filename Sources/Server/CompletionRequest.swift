@@ -48,9 +48,8 @@ struct CompletionRequest {
             if let ids = tokenIDs(items) { return [.tokens(ids)] }
             var out: [Prompt] = []
             for (i, item) in items.enumerated() {
-                guard case .array(let inner) = item, let ids = tokenIDs(inner) else {
-                    throw .invalidRequest(shape, param: "prompt[\(i)]")
-                }
+                guard case .array(let inner) = item else { throw .invalidRequest(shape, param: "prompt") }
+                guard let ids = tokenIDs(inner) else { throw .invalidRequest(shape, param: "prompt[\(i)]") }
                 out.append(.tokens(ids))
             }
             return out

@@ -34,13 +34,13 @@ import Testing
         m.recordCompletion(EngineCompletion(finishReason: .length, promptTokens: 3, cachedPromptTokens: 0, tokens: [1],
                                             text: "a", timeToFirstToken: 0.2, totalSeconds: 0.3))
         var e = EngineMetrics()
-        e.kvPagesTotal = 8; e.kvPagesUsed = 2; e.generatedTokens = 5
+        e.kvPagesTotal = 8; e.kvPagesUsed = 2; e.generatedTokens = 5; e.requestsCancelled = 3
         let text = m.prometheusText(engine: e)
         for line in ["tern_http_responses_total{route=\"/v1/completions\",code=\"200\"} 2",
                      "tern_http_responses_total{route=\"/v1/completions\",code=\"429\"} 1",
                      "tern_request_finished_total{finish_reason=\"length\"} 1",
                      "tern_time_to_first_token_seconds_bucket{le=\"0.25\"} 1", "tern_time_to_first_token_seconds_count 1",
-                     "tern_kv_cache_usage_ratio 0.25", "tern_kv_cache_pages{state=\"total\"} 8", "tern_generation_tokens_total 5",
+                     "tern_kv_cache_usage_ratio 0.25", "tern_engine_requests_total{outcome=\"cancelled\"} 3", "tern_kv_cache_pages{state=\"total\"} 8", "tern_generation_tokens_total 5",
                      "# TYPE tern_requests_running gauge", "tern_model_loaded 1"] {
             #expect(text.contains(line + "\n"), "\(line)")
         }

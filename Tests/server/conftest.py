@@ -13,7 +13,10 @@ import subprocess
 import threading
 import time
 
-import httpx
+import json
+import urllib.error
+import urllib.request
+
 import openai
 import pytest
 
@@ -64,9 +67,9 @@ class TernServer:
         self.url = f"http://127.0.0.1:{self.port}"
         while True:
             try:
-                if httpx.get(self.url + "/health", timeout=5).status_code == 200:
+                if self.raw("GET", "/health", timeout=5).status == 200:
                     break
-            except httpx.HTTPError:
+            except OSError:
                 pass
             if time.monotonic() > deadline or self.process.poll() is not None:
                 self.stop()
@@ -82,22 +85,25 @@ class TernServer:
     def headers(self) -> dict:
         return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
 
-    def post(self, path: str, body, **kwargs) -> httpx.Response:
-        """A raw POST (for bodies the official client would not send)."""
-        kwargs.setdefault("headers", self.headers())
-        if isinstance(body, (bytes, str)):
-            return httpx.post(self.url + path, content=body, timeout=120, **kwargs)
-        return httpx.post(self.url + path, json=body, timeout=120, **kwargs)
-
-    def get(self, path: str, **kwargs) -> httpx.Response:
-        kwargs.setdefault("headers", self.headers())
-        return httpx.get(self.url + path, timeout=60, **kwargs)
+    def raw(self, method: str, path: str, body=None, headers: dict | None = None, timeout: float = 120) -> "Raw":
+        """One request as sent (bytes, str or a JSON value); any status comes back, none raises."""
+        if body is not None and not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+        if isinstance(body, str):
+            body = body.encode()
+        all_headers = {"Content-Type": "application/json", **(self.headers() if headers is None else headers)}
+        request = urllib.request.Request(self.url + path, data=body, method=method, headers=all_headers)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return Raw(response.status, dict(response.headers), response.read())
+        except urllib.error.HTTPError as error:
+            return Raw(error.code, dict(error.headers), error.read())
 
     def metrics(self) -> dict[str, float]:
-        """Unlabelled samples of /metrics, name → value."""
+        """Every sample of /metrics, `name{labels}` → value."""
         out = {}
-        for line in self.get("/metrics").text.splitlines():
-            if line and not line.startswith("#") and "{" not in line:
+        for line in self.raw("GET", "/metrics").body.decode().splitlines():
+            if line and not line.startswith("#"):
                 name, value = line.rsplit(" ", 1)
                 out[name] = float(value)
         return out
@@ -111,6 +117,16 @@ class TernServer:
                 self.process.kill()
                 self.process.wait()
         return self.process.returncode
+
+
+class Raw:
+    """A raw HTTP response."""
+
+    def __init__(self, status: int, headers: dict, body: bytes):
+        self.status, self.headers, self.body = status, headers, body
+
+    def json(self):
+        return json.loads(self.body)
 
 
 @pytest.fixture(scope="session")
