@@ -30,7 +30,14 @@ public struct OpenAIServer: Sendable {
     public init(configuration: OpenAIServerConfiguration, slot: ModelSlot = ModelSlot(), logger: Logger? = nil) {
         self.configuration = configuration
         self.slot = slot
-        self.logger = logger ?? Logger(label: "tern.serve")
+        self.logger = logger ?? {
+            var logger = Logger(label: "tern.serve")
+            // LOG_LEVEL (trace ... critical), as Hummingbird reads it for its own logger.
+            if let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) {
+                logger.logLevel = level
+            }
+            return logger
+        }()
     }
 
     /// Every route behind the middleware: response metrics, then OpenAI error bodies, then keys.

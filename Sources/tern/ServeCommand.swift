@@ -62,12 +62,12 @@ struct ServeCommand: AsyncParsableCommand {
         engineConfiguration.stepTokens = max(engineConfiguration.stepTokens, parallel)
         engineConfiguration.kvCacheBytes = kvCacheMB.map { $0 << 20 }
         let pool = threads.map { ThreadPool(threadCount: $0) } ?? .shared
-        let model = self.model
         let id = Self.modelID(model)
+        let path = try ModelCatalog.resolve(model)  // a wrong name fails now, before listening
 
         let host = self.host, engineSettings = engineConfiguration
         try await OpenAIServer(configuration: configuration).run(load: {
-            let lm = try LanguageModel(model, contextSize: contextSize, pool: pool)
+            let lm = try LanguageModel(path, contextSize: contextSize, pool: pool)
             let engine = try Engine(model: lm.model, tokenizer: lm.tokenizer, configuration: engineSettings, pool: pool)
             return ServedModel(id: id, languageModel: lm, engine: engine, contextSize: engine.configuration.contextSize,
                                created: Int(Date().timeIntervalSince1970))

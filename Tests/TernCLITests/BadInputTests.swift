@@ -31,6 +31,20 @@ import TestSupport
         expectCleanError(r, mentions: ["llama-70b", "smollm2-135m"], "unknown name")
     }
 
+    @Test func serveUnknownModel() throws {
+        let r = try TernBinary.run(["serve", "--model", "llama-70b", "--port", "0"], timeout: 60)
+        expectCleanError(r, mentions: ["llama-70b", "smollm2-135m"], "serve unknown name")
+    }
+
+    /// A file that fails to load after the server started listening still ends the process
+    /// with the reason (and no crash).
+    @Test func serveCorruptModel() throws {
+        let path = file(Array("this is a text file, not a model\n".utf8), "serve.gguf")
+        defer { unlink(path) }
+        let r = try TernBinary.run(["serve", "--model", path, "--port", "0"], environment: ["LOG_LEVEL": "critical"], timeout: 60)
+        #expect(r.status == 1 && r.stderr.contains("not a GGUF file") && !r.stderr.contains("Fatal error"), "\(r.stderr)")
+    }
+
     @Test func notAGGUF() throws {
         let path = file(Array("this is a text file, not a model\n".utf8), "text.gguf")
         defer { unlink(path) }
