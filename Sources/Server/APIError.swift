@@ -6,7 +6,9 @@ import Tokenization
 /// An error as OpenAI's API reports it: an HTTP status and the body
 /// `{"error": {"message", "type", "param", "code"}}`, which every OpenAI client parses.
 public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The HTTP status.
     public var status: HTTPResponse.Status
+    /// What was wrong, for a person.
     public var message: String
     /// `invalid_request_error`, `authentication_error`, `rate_limit_error`, `server_error`, ...
     public var type: String
@@ -14,10 +16,12 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var param: String?
     public var code: String?
 
+    /// An error with every field given.
     public init(status: HTTPResponse.Status, message: String, type: String, param: String? = nil, code: String? = nil) {
         self.status = status; self.message = message; self.type = type; self.param = param; self.code = code
     }
 
+    /// One line: status, type, message, field.
     public var description: String { "\(status.code) \(type): \(message)" + (param.map { " (param \($0))" } ?? "") }
 
     /// 400: the request is malformed or asks for something this server cannot do.

@@ -17,6 +17,7 @@ public struct ServedModel: Sendable {
     public let id: String
     /// Tokenizer and chat template (its `generator` is not used: the engine generates).
     public let languageModel: LanguageModel
+    /// Where its requests run.
     public let engine: any GenerationEngine
     /// Positions one request may hold, prompt and completion together.
     public let contextSize: Int

@@ -12,6 +12,7 @@ public final class ModelSlot: Sendable {
 
     private let state = Mutex<State>(.loading)
 
+    /// A slot whose model is loading.
     public init() {}
 
     /// A slot that already holds `model`.
@@ -20,8 +21,10 @@ public final class ModelSlot: Sendable {
         set(.ready(model))
     }
 
+    /// Where the model is now.
     public var current: State { state.withLock { $0 } }
 
+    /// Moves the slot on (loaded, or failed).
     public func set(_ newState: State) { state.withLock { $0 = newState } }
 
     /// The model, or 503 while it loads (or failed to).

@@ -8,25 +8,31 @@ import UnixSignals
 
 /// Where and how the server listens.
 public struct OpenAIServerConfiguration: Sendable {
+    /// The address to bind (loopback by default: exposing the server is a choice).
     public var host = "127.0.0.1"
     /// 0 picks a free port (reported by `onListening`).
     public var port = 8080
     /// Keys accepted as `Authorization: Bearer <key>`; empty: no authentication.
     public var apiKeys: [String] = []
+    /// What one request may ask.
     public var limits = ServerLimits()
     /// Seconds running requests may take to finish after SIGINT/SIGTERM before they are cancelled.
     public var shutdownGracePeriod: Double = 30
 
+    /// Loopback port 8080, no keys, default limits.
     public init() {}
 }
 
 /// The OpenAI-compatible HTTP server: routes, auth, limits, metrics, over one served model.
 public struct OpenAIServer: Sendable {
     public let configuration: OpenAIServerConfiguration
+    /// The served model (or why there is none yet).
     public let slot: ModelSlot
+    /// What `/metrics` reports besides the engine's own figures.
     public let metrics = ServerMetrics()
     let logger: Logger
 
+    /// A server over `slot` (empty: `run` fills it); `logger` defaults to `tern.serve` at LOG_LEVEL.
     public init(configuration: OpenAIServerConfiguration, slot: ModelSlot = ModelSlot(), logger: Logger? = nil) {
         self.configuration = configuration
         self.slot = slot

@@ -12,5 +12,6 @@ public struct ServerLimits: Codable, Sendable, Equatable {
     /// an engine request, so this bounds what one client can queue at once.
     public var maxChoices = 64
 
+    /// The defaults above.
     public init() {}
 }

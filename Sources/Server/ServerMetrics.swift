@@ -21,6 +21,7 @@ public final class ServerMetrics: Sendable {
 
     private let state = Mutex(State())
 
+    /// Counters at zero.
     public init() {}
 
     func recordResponse(route: String, status: Int) {

@@ -109,7 +109,7 @@ func withServer(_ engine: ScriptedEngine, configure: (inout OpenAIServerConfigur
     configuration.port = 0
     configure(&configuration)
     var logger = Logger(label: "test")
-    logger.logLevel = .error
+    logger.logLevel = .critical  // Hummingbird logs cancellation at shutdown as an error
     let server = OpenAIServer(configuration: configuration, slot: ModelSlot(model), logger: logger)
     let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
     let app = server.makeApplication { portSink.yield($0) }
