@@ -39,7 +39,7 @@ struct CompletionStream: Sendable {
             var logprobs: LogprobsJSON.Legacy? = nil
             if request.logprobs != nil {
                 var legacy = startLogprobs(ofChoice: index, promptLogprobs: r.promptLogprobs)
-                for token in r.tokens { legacy.append(token.id, token.logprob, tokenizer) }
+                for token in r.tokens where token.id >= 0 { legacy.append(token.id, token.logprob, tokenizer) }
                 logprobs = legacy
             }
             let text = (request.echo ? prompt(ofChoice: index).text : "") + r.text
@@ -78,7 +78,7 @@ struct CompletionStream: Sendable {
                     try await echo(i, lps, to: &writer)
                 case .token(let token):
                     try await echo(i, nil, to: &writer)
-                    pending[i].append(token.id, token.logprob, tokenizer)
+                    if token.id >= 0 { pending[i].append(token.id, token.logprob, tokenizer) }  // -1: held text released at the end
                     guard !token.text.isEmpty else { return }
                     try await writer.write(chunk(choice(i, text: token.text, logprobs: take(i), finishReason: nil)))
                 case .finished(let c):

@@ -28,3 +28,5 @@ public struct ServedModel: Sendable {
         self.contextSize = contextSize; self.created = created
     }
 }
+
+extension Engine: GenerationEngine {}
