@@ -94,7 +94,7 @@ public struct OpenAIServer: Sendable {
         }
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: WebPage.placeholder)))
+                     body: .init(byteBuffer: ByteBuffer(string: WebPage.html)))
         }
         return router
     }
