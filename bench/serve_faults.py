@@ -113,13 +113,13 @@ def main():
         for _ in range(100):
             m = metrics(server.base)
             if all(v == 0 for k, v in m.items() if k.startswith(("tern_requests_running", "tern_requests_waiting",
-                                                                  "tern_kv_cache_pages_used"))):
+                                                                  "tern_kv_cache_pages{state=\"used\"}"))):
                 break
             time.sleep(0.1)
         rss1 = rss_bytes(server.process.pid)
         fivexx = sum(v for k, v in statuses.items() if isinstance(k, int) and k >= 500) + statuses.get("exception", 0)
         busy = {k: v for k, v in m.items() if k.startswith(("tern_requests_running", "tern_requests_waiting",
-                                                             "tern_kv_cache_pages_used")) and v != 0}
+                                                             "tern_kv_cache_pages{state=\"used\"}")) and v != 0}
         print(f"{a.requests} requests at concurrency {a.concurrency} in {wall:.1f} s: statuses {statuses}; "
               f"streams completed {done['stream']}, hung up {done['dropped']}, non-streamed chat {done['plain']}, "
               f"completions {done['completions']}")
