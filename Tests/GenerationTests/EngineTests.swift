@@ -112,6 +112,19 @@ struct EngineTests {
         await engine.shutdown(graceful: true)
     }
 
+    @Test func aSequenceLongerThanTheWholeCacheEndsWithLength() async throws {
+        let lm = try lm
+        // 4 pages of 8 positions: 32 positions in all, for a 12-token prompt asking for 100 more.
+        let engine = try engine(lm) { $0.pageSize = 8; $0.kvCacheBytes = 4 * 8 * lm.model.kvBytesPerPosition }
+        let prompt = lm.tokenize(Self.prompts[0])
+        let got = try await Collected.run(try engine.submit(EngineRequest(prompt: prompt, maxTokens: 100, sampling: .greedy,
+                                                                          ignoreEndOfGeneration: true)))
+        #expect(got.completion?.finishReason == .length)
+        #expect(prompt.count + got.tokens.count == 33)  // 32 positions computed, plus the last sampled token
+        #expect(engine.metrics.kvPagesUsed == 0)
+        await engine.shutdown(graceful: true)
+    }
+
     @Test func sharedPrefixIsReusedAndGivesTheSameTokens() async throws {
         let lm = try lm
         let prefix = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 12)

@@ -202,6 +202,9 @@ public final class Engine: @unchecked Sendable {
             if s.pending == 1, s.computed >= s.pages.count * pageSize {
                 if let page = allocator.allocate() {
                     s.pages.append(page)
+                } else if running.count == 1 {
+                    finish(s, .length)  // alone and out of pages: the cache holds no more of it
+                    continue
                 } else {
                     preempt(running.removeLast())
                     continue
@@ -302,6 +305,11 @@ public final class Engine: @unchecked Sendable {
             let needed = (s.tokens.count + pageSize - 1) / pageSize - hits.count
             guard allocator.available >= needed else {
                 for p in hits { allocator.release(p) }
+                if running.isEmpty {
+                    // Even an empty cache cannot hold it (it grew past the cache while running).
+                    finish(s, .length)
+                    continue
+                }
                 break
             }
             waiting.removeFirst()
