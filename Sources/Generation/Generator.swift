@@ -55,12 +55,10 @@ public final class Generator: @unchecked Sendable {
         timings.promptSeconds = Date().timeIntervalSince(promptStart)
 
         var sampler = Sampler(request.sampling)
-        var detokenizer = StreamingDetokenizer(tokenizer: tokenizer)
-        var stops = StopSequences(request.stop)
+        var output = GeneratedText(tokenizer: tokenizer, stop: request.stop)
         let endTokens = tokenizer.endOfGenerationTokens
         var history = request.prompt
         var generated = [Int]()
-        var text = ""
         var finish = FinishReason.length
         let generationStart = Date()
         loop: while generated.count < request.maxTokens {
@@ -68,14 +66,12 @@ public final class Generator: @unchecked Sendable {
             generated.append(next)
             history.append(next)
             if endTokens.contains(next), !request.ignoreEndOfGeneration {
-                let tail = stops.flush()
-                text += tail
+                let tail = output.finish()
                 if !tail.isEmpty, !onToken(GeneratedToken(id: next, text: tail)) { finish = .cancelled; break loop }
                 finish = .stop
                 break loop
             }
-            let (piece, stopped) = stops.push(detokenizer.push(next))
-            text += piece
+            let (piece, stopped) = output.push(next)
             if !onToken(GeneratedToken(id: next, text: piece)) { finish = .cancelled; break loop }
             if stopped { finish = .stop; break loop }
             if generated.count == request.maxTokens { break loop }
@@ -84,13 +80,12 @@ public final class Generator: @unchecked Sendable {
             session.tokens.append(next)
         }
         if finish == .length {
-            let tail = stops.push(detokenizer.flush()).emit + stops.flush()
-            text += tail
+            let tail = output.finish()
             if !tail.isEmpty { _ = onToken(GeneratedToken(id: generated.last ?? -1, text: tail)) }
         }
         timings.generatedTokens = generated.count
         timings.generationSeconds = Date().timeIntervalSince(generationStart)
-        return GenerationResult(promptTokens: request.prompt, tokens: generated, text: text,
+        return GenerationResult(promptTokens: request.prompt, tokens: generated, text: output.text,
                                 finishReason: finish, timings: timings, kvCacheBytes: session.cache.allocatedBytes)
     }
 

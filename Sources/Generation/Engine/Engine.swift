@@ -175,19 +175,15 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
+    /// Makes the scheduler's counters visible to `metrics`.
     private func publish() {
+        var m = totals
+        m.running = running.count
+        m.waiting = waiting.count
+        m.kvPagesUsed = allocator.usedCount
+        m.kvPagesCached = allocator.cachedCount
         lock.lock()
-        published.running = running.count
-        published.waiting = waiting.count
-        published.kvPagesUsed = allocator.usedCount
-        published.kvPagesCached = allocator.cachedCount
-        published.promptTokens = totals.promptTokens
-        published.cachedPromptTokens = totals.cachedPromptTokens
-        published.generatedTokens = totals.generatedTokens
-        published.requestsFinished = totals.requestsFinished
-        published.requestsCancelled = totals.requestsCancelled
-        published.preemptions = totals.preemptions
-        published.steps = totals.steps
+        published = m
         lock.unlock()
     }
 
@@ -396,14 +392,11 @@ public final class Engine: @unchecked Sendable {
         s.tokens.append(token)
         totals.generatedTokens += 1
         if tokenizer.isEndOfGeneration(token), !s.request.ignoreEndOfGeneration {
-            let tail = s.stops.push(s.detokenizer.flush()).emit + s.stops.flush()
-            s.text += tail
-            s.continuation.yield(.token(EngineToken(id: token, text: tail, logprob: logprob)))
+            s.continuation.yield(.token(EngineToken(id: token, text: s.output.finish(), logprob: logprob)))
             finish(s, .stop, flushed: true)
             return
         }
-        let (piece, stopped) = s.stops.push(s.detokenizer.push(token))
-        s.text += piece
+        let (piece, stopped) = s.output.push(token)
         s.continuation.yield(.token(EngineToken(id: token, text: piece, logprob: logprob)))
         if stopped { finish(s, .stop, flushed: true) }
         else if s.generated.count >= s.request.maxTokens || s.tokens.count >= configuration.contextSize { finish(s, .length) }
@@ -412,11 +405,8 @@ public final class Engine: @unchecked Sendable {
     /// Ends `s`: flushes held-back text (unless `flushed`), frees its pages, sends `.finished`.
     private func finish(_ s: EngineSequence, _ reason: FinishReason, flushed: Bool = false) {
         if reason == .length, !flushed {
-            let tail = s.stops.push(s.detokenizer.flush()).emit + s.stops.flush()
-            if !tail.isEmpty {
-                s.text += tail
-                s.continuation.yield(.token(EngineToken(id: -1, text: tail, logprob: nil)))
-            }
+            let tail = s.output.finish()
+            if !tail.isEmpty { s.continuation.yield(.token(EngineToken(id: -1, text: tail, logprob: nil))) }
         }
         if reason == .length, s.request.promptLogprobs != nil, !s.promptLogprobsSent {
             s.promptLogprobsSent = true
@@ -424,7 +414,7 @@ public final class Engine: @unchecked Sendable {
         }
         let now = monotonicSeconds()
         let completion = EngineCompletion(finishReason: reason, promptTokens: s.promptCount,
-                                          cachedPromptTokens: s.cachedPromptTokens, tokens: s.generated, text: s.text,
+                                          cachedPromptTokens: s.cachedPromptTokens, tokens: s.generated, text: s.output.text,
                                           timeToFirstToken: (s.firstTokenTime ?? now) - s.submitted,
                                           totalSeconds: now - s.submitted)
         remove(s)

@@ -21,11 +21,9 @@ final class EngineSequence {
     var cachedPromptTokens = 0
     var admittedOnce = false
     var sampler: Sampler
-    var detokenizer: StreamingDetokenizer
-    var stops: StopSequences
+    var output: GeneratedText
     var constraint: (any TokenConstraint)?
     var generated: [Int] = []
-    var text = ""
     var firstTokenTime: Double?
     /// Filled as prompt chunks are computed when the request wants prompt log-probabilities.
     var promptLogprobs: [TokenLogprob?]
@@ -40,8 +38,7 @@ final class EngineSequence {
         promptCount = request.prompt.count
         tokens = request.prompt
         sampler = Sampler(request.sampling)
-        detokenizer = StreamingDetokenizer(tokenizer: tokenizer)
-        stops = StopSequences(request.stop)
+        output = GeneratedText(tokenizer: tokenizer, stop: request.stop)
         constraint = request.constraint
         promptLogprobs = request.promptLogprobs == nil ? [] : Array(repeating: nil, count: request.prompt.count)
     }
