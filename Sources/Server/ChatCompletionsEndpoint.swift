@@ -37,17 +37,9 @@ struct ChatCompletionsEndpoint: Sendable {
         let streams = try ChoiceStreams.submit(requests, to: model.engine, promptParam: "messages")
         let meta = ResponseMeta(prefix: "chatcmpl-", model: model.id)
         let stream = ChatStream(meta: meta, chat: chat, tokenizer: lm.tokenizer, promptTokens: prompt.count, metrics: metrics)
-
-        if g.stream {
-            return Response(status: .ok, headers: ServerSentEvents.headers, body: ResponseBody { writer in
-                try await request.cancellingOnDisconnect { try await stream.write(streams, to: &writer) }
-                try await writer.finish(nil)
-            }).closingConnection
+        return try await generationResponse(request, streaming: g.stream, streams: streams, events: stream, metrics: metrics) {
+            completion($0, meta: meta, chat: chat, tokenizer: lm.tokenizer, promptTokens: prompt.count)
         }
-        let results = try await request.cancellingOnDisconnect {
-            try await gatherChoices(streams) { metrics.recordCompletion($0) }
-        }
-        return Response.json(completion(results, meta: meta, chat: chat, tokenizer: lm.tokenizer, promptTokens: prompt.count)).closingConnection
     }
 
     /// The `chat.completion` object.

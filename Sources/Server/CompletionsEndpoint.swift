@@ -51,16 +51,8 @@ struct CompletionsEndpoint: Sendable {
         let streams = try ChoiceStreams.submit(requests, to: model.engine, promptParam: "prompt")
         let meta = ResponseMeta(prefix: "cmpl-", model: model.id)
         let stream = CompletionStream(meta: meta, request: c, prompts: prompts, tokenizer: tokenizer, metrics: metrics)
-
-        if g.stream {
-            return Response(status: .ok, headers: ServerSentEvents.headers, body: ResponseBody { writer in
-                try await request.cancellingOnDisconnect { try await stream.write(streams, to: &writer) }
-                try await writer.finish(nil)
-            }).closingConnection
+        return try await generationResponse(request, streaming: g.stream, streams: streams, events: stream, metrics: metrics) {
+            stream.completion($0)
         }
-        let results = try await request.cancellingOnDisconnect {
-            try await gatherChoices(streams) { metrics.recordCompletion($0) }
-        }
-        return Response.json(stream.completion(results)).closingConnection
     }
 }
