@@ -42,7 +42,8 @@ extension Kernels {
     ///
     /// - keys, values: page storage, (pages, pageSize, kvHeads, headDim) f32
     /// - pageTables: the concatenated page tables that `sequences[i].pageTable` index into
-    /// - sequences: the batch's sequences; their query rows must not overlap
+    /// - sequences: the batch's sequences, in order of their query rows, which follow one
+    ///   another from row 0 (sequence i's rows start where sequence i − 1's end)
     /// Work is split over (query row, head) pairs of all sequences on `pool`.
     public static func pagedCausalAttention(
         q: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
@@ -53,13 +54,11 @@ extension Kernels {
         let group = queryHeads / kvHeads
         let kvStride = kvHeads * headDim
         let rowStride = queryHeads * headDim
-        // (sequence, token) of each work item, flattened; small (one entry per query row).
-        var owner = [Int32](), maxKeys = 0
-        for (i, s) in sequences.enumerated() {
-            owner += repeatElement(Int32(i), count: s.tokens)
+        var rows = 0, maxKeys = 0
+        for s in sequences {
+            rows += s.tokens
             maxKeys = max(maxKeys, s.start + s.tokens)
         }
-        let rows = owner.count
         let pairs = rows * queryHeads
         guard pairs > 0 else { return }
         // Chunks of a few (row, head) pairs: enough to balance, few enough to be cheap.
@@ -67,40 +66,48 @@ extension Kernels {
         let chunks = (pairs + chunk - 1) / chunk
         let p = Pointers(q: q, keys: keys, values: values, out: out)
         let tables = TablePointer(base: pageTables)
-        owner.withUnsafeBufferPointer { ownerBuffer in
-            let owners = TablePointer(base: ownerBuffer.baseAddress!)
-            pool.parallelFor(chunks) { c in
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: maxKeys) { scores in
-                    let s = scores.baseAddress!
-                    for pair in c * chunk ..< min(pairs, (c + 1) * chunk) {
-                        let row = pair / queryHeads, h = pair % queryHeads
-                        let sequence = sequences[Int(owners.base[row])]
-                        let position = sequence.start + row - sequence.firstRow
-                        let first = window.map { max(0, position - $0 + 1) } ?? 0
-                        let count = position - first + 1
-                        let qv = p.q + row * rowStride + h * headDim
-                        let kvOffset = (h / group) * headDim
-                        let table = tables.base + sequence.pageTable
-                        // Scores over the visible keys, one page run at a time.
-                        var j = 0
-                        forEachRun(first: first, count: count, pageSize: pageSize, table: table) { offset, run in
-                            let k = p.keys + offset * kvStride + kvOffset
-                            for r in 0..<run { s[j + r] = dot(qv, k + r * kvStride, headDim) * scale }
-                            j += run
-                        }
-                        softmax(s, count)
-                        let o = p.out + row * rowStride + h * headDim
-                        o.initialize(repeating: 0, count: headDim)
-                        j = 0
-                        forEachRun(first: first, count: count, pageSize: pageSize, table: table) { offset, run in
-                            let v = p.values + offset * kvStride + kvOffset
-                            for r in 0..<run { axpy(s[j + r], v + r * kvStride, o, headDim) }
-                            j += run
-                        }
+        pool.parallelFor(chunks) { c in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: maxKeys) { scores in
+                let s = scores.baseAddress!
+                var owner = 0  // the sequence of the current row; rows only grow within a chunk
+                for pair in c * chunk ..< min(pairs, (c + 1) * chunk) {
+                    let row = pair / queryHeads, h = pair % queryHeads
+                    owner = sequenceIndex(of: row, in: sequences, from: owner)
+                    let sequence = sequences[owner]
+                    let position = sequence.start + row - sequence.firstRow
+                    let first = window.map { max(0, position - $0 + 1) } ?? 0
+                    let count = position - first + 1
+                    let qv = p.q + row * rowStride + h * headDim
+                    let kvOffset = (h / group) * headDim
+                    let table = tables.base + sequence.pageTable
+                    // Scores over the visible keys, one page run at a time.
+                    var j = 0
+                    forEachRun(first: first, count: count, pageSize: pageSize, table: table) { offset, run in
+                        let k = p.keys + offset * kvStride + kvOffset
+                        for r in 0..<run { s[j + r] = dot(qv, k + r * kvStride, headDim) * scale }
+                        j += run
+                    }
+                    softmax(s, count)
+                    let o = p.out + row * rowStride + h * headDim
+                    o.initialize(repeating: 0, count: headDim)
+                    j = 0
+                    forEachRun(first: first, count: count, pageSize: pageSize, table: table) { offset, run in
+                        let v = p.values + offset * kvStride + kvOffset
+                        for r in 0..<run { axpy(s[j + r], v + r * kvStride, o, headDim) }
+                        j += run
                     }
                 }
             }
         }
+    }
+
+    /// The sequence whose query rows contain `row`, searching forward from `start`: rows are
+    /// numbered sequence after sequence (the kernel's documented layout).
+    @inline(__always)
+    static func sequenceIndex(of row: Int, in sequences: [AttentionSequence], from start: Int) -> Int {
+        var i = start
+        while row >= sequences[i].firstRow + sequences[i].tokens { i += 1 }
+        return i
     }
 
     /// Calls `body(storageRow, runLength)` for consecutive runs of positions
