@@ -39,8 +39,9 @@ public final class DecoderModel: @unchecked Sendable {
         config = c
         file = gguf
         let loader = WeightLoader(gguf: gguf)
-        tokenEmbedding = try loader.matrix(WeightNames.tokenEmbedding, rows: c.vocabularySize, columns: c.embeddingLength)
-        output = c.tiedEmbeddings ? tokenEmbedding
+        tokenEmbedding = try loader.matrix(WeightNames.tokenEmbedding, rows: c.vocabularySize, columns: c.embeddingLength,
+                                           forProducts: false)
+        output = c.tiedEmbeddings ? loader.forProducts(tokenEmbedding)
             : try loader.matrix(WeightNames.output, rows: c.vocabularySize, columns: c.embeddingLength)
         outputNorm = try loader.vector(WeightNames.outputNorm, count: c.embeddingLength)
         var layers = [DecoderLayer]()
@@ -104,10 +105,20 @@ struct WeightLoader {
         return t
     }
 
-    /// A matrix of `rows` × `columns` (GGUF shape [columns, rows]) used in place.
-    func matrix(_ name: String, rows: Int, columns: Int) throws(ArchitectureError) -> WeightMatrix {
+    /// A matrix of `rows` × `columns` (GGUF shape [columns, rows]) used in place, or, for
+    /// products, packed for the kernels when its type has a packed layout (`forProducts`).
+    func matrix(_ name: String, rows: Int, columns: Int, forProducts: Bool = true) throws(ArchitectureError) -> WeightMatrix {
         let t = try info(name, shape: [columns, rows])
-        return WeightMatrix(type: t.type, rows: rows, columns: columns, data: gguf.data(of: t))
+        let m = WeightMatrix(type: t.type, rows: rows, columns: columns, data: gguf.data(of: t))
+        return forProducts ? self.forProducts(m) : m
+    }
+
+    /// `m` with its packed copy when it has one; the file's pages it was copied from are then
+    /// released, so that resident memory holds the weights once.
+    func forProducts(_ m: WeightMatrix) -> WeightMatrix {
+        let packed = m.packedForProducts()
+        if packed.packed != nil { gguf.file.releasePages(m.data, count: m.byteCount) }
+        return packed
     }
 
     /// A small vector (norm weight, bias) copied out as f32.

@@ -1,3 +1,5 @@
+import CTernKernels
+
 /// The input of y = W·x for a batch of tokens — x: (tokens, columns) f32 — together with its
 /// quantized forms, each made on first use for a weight type's vec-dot type and reused by every
 /// matrix that reads the same input (Q, K and V; gate and up).
@@ -10,6 +12,10 @@ public final class MatmulInput: @unchecked Sendable {
     /// Quantized rows per activation type, valid for the current input when listed in `ready`.
     private var buffers: [GGMLType: ByteBuffer] = [:]
     private var ready: Set<GGMLType> = []
+    /// Per-block scale and sum of the Q8_0 rows, for packed matrices; valid when `infoReady`.
+    private var info: UnsafeMutablePointer<tern_block_info>?
+    private var infoCapacity = 0
+    private var infoReady = false
 
     public init(maxTokens: Int, maxColumns: Int) {
         self.maxTokens = maxTokens; self.maxColumns = maxColumns
@@ -20,6 +26,27 @@ public final class MatmulInput: @unchecked Sendable {
         precondition(tokens <= maxTokens && columns <= maxColumns)
         source = x; self.tokens = tokens; self.columns = columns
         ready.removeAll(keepingCapacity: true)
+        infoReady = false
+    }
+
+    deinit { info?.deallocate() }
+
+    /// `BlockDot.blockInfo` of the Q8_0 rows (as `rows(for: weightType)` gives them), for packed
+    /// Q8_0/Q5_0 matrices: `tokens × columns/32` entries.
+    public func blockInfo(for weightType: GGMLType, pool: ThreadPool) -> UnsafePointer<tern_block_info> {
+        precondition(Quant.activationType(for: weightType) == .q8_0)
+        let (x, stride) = rows(for: weightType, pool: pool)
+        let blocks = columns / 32
+        if !infoReady {
+            if infoCapacity < tokens * blocks {
+                info?.deallocate()
+                infoCapacity = maxTokens * (maxColumns / 32 + 1)
+                info = .allocate(capacity: infoCapacity)
+            }
+            BlockDot.blockInfo(x, activationStride: stride, tokens: tokens, blocks: blocks, into: info!)
+            infoReady = true
+        }
+        return UnsafePointer(info!)
     }
 
     /// Rows of the input quantized for weights of `weightType` (f32 rows are the input itself)
@@ -71,6 +98,16 @@ public enum Matmul {
         let chunk = rowsPerChunk(w, tokens: tokens, threads: pool.threadCount)
         let chunks = (w.rows + chunk - 1) / chunk
         let p = Pointers(x: x, out: out)
+        if let packed = w.packed {
+            let info = InfoPointer(info: input.blockInfo(for: w.type, pool: pool))
+            pool.parallelFor(chunks) { i in
+                let r0 = i * chunk
+                BlockDot.packedTile(packed, rowStart: r0, rows: min(chunk, w.rows - r0),
+                                    activations: p.x, activationStride: xStride, info: info.info, cols: tokens,
+                                    out: p.out + r0, outStride: w.rows)
+            }
+            return
+        }
         pool.parallelFor(chunks) { i in
             let r0 = i * chunk
             let rows = min(chunk, w.rows - r0)
@@ -78,6 +115,10 @@ public enum Matmul {
                           activations: p.x, activationStride: xStride, cols: tokens,
                           length: w.columns, out: p.out + r0, outStride: w.rows)
         }
+    }
+
+    struct InfoPointer: @unchecked Sendable {
+        let info: UnsafePointer<tern_block_info>
     }
 
     struct Pointers: @unchecked Sendable {

@@ -35,4 +35,24 @@ void tern_dot_q5_k_q8_k(int rows, int cols, const void *w, size_t wStride, const
 void tern_dot_q6_k_q8_k(int rows, int cols, const void *w, size_t wStride, const void *a, size_t aStride,
                         int blocks, float *out, size_t outStride);
 
+/// What the x16 kernels need of one Q8_0 activation block: its scale d_a as a double and the sum
+/// of its 32 int8 values (for the weights' unsigned offset).
+typedef struct {
+    double scale;
+    int32_t sum;
+    int32_t unused;
+} tern_block_info;
+
+// Q8_0 / Q5_0 weights repacked 16 rows per group (layout in block_dot_x16.c, made by Compute's
+// PackedMatrix), against Q8_0 activations: for `groups` consecutive groups and `cols` (1...8)
+// activation rows, out[c * outStride + 16 * g + r] = dot(row r of group g, activation row c),
+// written for r < 16 except r < lastRows in the last group. `info[c * infoStride + b]` describes
+// block b of activation row c. Each row's block terms are summed exactly in double (see the file).
+void tern_x16_q8_0_q8_0(int groups, int cols, const void *w, size_t groupStride, const void *a, size_t aStride,
+                        const tern_block_info *info, size_t infoStride, int blocks, float *out, size_t outStride,
+                        int lastRows);
+void tern_x16_q5_0_q8_0(int groups, int cols, const void *w, size_t groupStride, const void *a, size_t aStride,
+                        const tern_block_info *info, size_t infoStride, int blocks, float *out, size_t outStride,
+                        int lastRows);
+
 #endif
