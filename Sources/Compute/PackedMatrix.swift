@@ -59,12 +59,12 @@ public final class PackedMatrix: @unchecked Sendable {
         let sourceBlockBytes = w.type.blockBytes
         for b in 0..<blocks {
             let dst = storage.pointer + g * groupStride + b * blockBytes
-            dst.initializeMemory(as: UInt8.self, repeating: 0, count: blockBytes)
+            if type == .q5_0 || (g + 1) * 16 > rows { dst.initializeMemory(as: UInt8.self, repeating: 0, count: blockBytes) }
             for r in 0..<16 {
                 let row = g * 16 + r
                 guard row < rows else {
                     if type == .q8_0 {   // a zero row: q = 0 is stored as 128
-                        for k in 0..<8 { (dst + 32 + 64 * k + 4 * r).initializeMemory(as: UInt8.self, repeating: 128, count: 4) }
+                        for k in 0..<8 { dst.storeBytes(of: 0x8080_8080 as UInt32, toByteOffset: 32 + 64 * k + 4 * r, as: UInt32.self) }
                     }
                     continue
                 }
@@ -72,18 +72,14 @@ public final class PackedMatrix: @unchecked Sendable {
                 dst.storeBytes(of: src.loadUnaligned(as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
                 if type == .q8_0 {
                     for k in 0..<8 {
-                        for i in 0..<4 {
-                            let q = src.load(fromByteOffset: 2 + 4 * k + i, as: UInt8.self)
-                            dst.storeBytes(of: q ^ 0x80, toByteOffset: 32 + 64 * k + 4 * r + i, as: UInt8.self)
-                        }
+                        let q = src.loadUnaligned(fromByteOffset: 2 + 4 * k, as: UInt32.self)
+                        dst.storeBytes(of: q ^ 0x8080_8080, toByteOffset: 32 + 64 * k + 4 * r, as: UInt32.self)
                     }
                 } else {
                     let high = src.loadUnaligned(fromByteOffset: 2, as: UInt32.self)
                     for j in 0..<4 {
-                        for i in 0..<4 {
-                            let q = src.load(fromByteOffset: 6 + 4 * j + i, as: UInt8.self)
-                            dst.storeBytes(of: q, toByteOffset: 32 + 64 * j + 4 * r + i, as: UInt8.self)
-                        }
+                        let q = src.loadUnaligned(fromByteOffset: 6 + 4 * j, as: UInt32.self)
+                        dst.storeBytes(of: q, toByteOffset: 32 + 64 * j + 4 * r, as: UInt32.self)
                         let low5 = UInt64((high >> (4 * j)) & 0xF) << (4 * r)
                         let high5 = UInt64((high >> (16 + 4 * j)) & 0xF) << (4 * r)
                         let lowOffset = 288 + 8 * j, highOffset = 320 + 8 * j
@@ -150,7 +146,7 @@ extension BlockDot {
             let lastRows = min(16, rows - 16 * (g0 + gn - 1))
             var c0 = 0
             while c0 < cols {
-                let nc = min(8, cols - c0)
+                let nc = min(4, cols - c0)
                 let o = out + c0 * outStride + 16 * g0
                 if backend == .vnni {
                     kernel(Int32(gn), Int32(nc), w.group(firstGroup + g0), w.groupStride,
