@@ -33,4 +33,14 @@ STUB(tern_dot_q6_k_q8_k)
     }
 X16_STUB(tern_x16_q8_0_q8_0)
 X16_STUB(tern_x16_q5_0_q8_0)
+
+#define X16_K_STUB(name)                                                                          \
+    void name(int groups, int cols, const void *w, size_t groupStride, const void *a, size_t aStride, \
+              int blocks, float *out, size_t outStride, int lastRows) {                             \
+        (void)groups; (void)cols; (void)w; (void)groupStride; (void)a; (void)aStride;              \
+        (void)blocks; (void)out; (void)outStride; (void)lastRows;                                  \
+        __builtin_trap();                                                                           \
+    }
+X16_K_STUB(tern_x16_q4_k_q8_k)
+X16_K_STUB(tern_x16_q6_k_q8_k)
 #endif

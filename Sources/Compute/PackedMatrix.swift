@@ -5,21 +5,23 @@ import Glibc
 import Darwin
 #endif
 
-/// A Q8_0 or Q5_0 weight matrix copied once, at load, into the "x16" layout of the VNNI kernels:
-/// rows in groups of 16, and within a block of 32 values each 4-value group of the 16 rows
-/// side by side, so that one integer instruction adds that group to all 16 rows (the layout is
-/// drawn in CTernKernels/block_dot_x16.c). The bytes per row are those of the file's blocks; the
-/// last group is padded with zero rows.
+/// A Q8_0, Q5_0, Q4_K or Q6_K weight matrix copied once, at load, into the "x16" layout of the
+/// VNNI kernels: rows in groups of 16, and within a block each 4-value group of the 16 rows side
+/// by side, so that one integer instruction adds that group to all 16 rows (the layouts are drawn
+/// in CTernKernels/block_dot_x16.c and block_dot_x16_k.c). Bytes per row are those of the file
+/// (Q4_K: 148 instead of 144, its 6-bit scales unpacked); the last group is padded with zero rows.
 ///
 /// Why: in the file's layout a decoding batch is compute-bound on float work — each block of each
 /// (row, column) is scaled on all 16 lanes of a register — while here the scaling runs once per
-/// block for 16 rows, and each row's block terms are summed exactly (in double), which makes
-/// every output independent of how rows and columns are grouped.
+/// block for 16 rows, and each row's block terms are summed in block order, which makes every
+/// output independent of how rows and columns are grouped. Q8_0/Q5_0 sum in double: exactly the dot
+/// product of the quantized values, rounded once. The K-quants take the float steps of their
+/// file-layout kernels, bit for bit (their f32 activation scale makes double exactness moot).
 public final class PackedMatrix: @unchecked Sendable {
     public let type: GGMLType
     public let rows: Int
     public let columns: Int
-    /// Blocks of 32 values per row.
+    /// Blocks (32 values; K-quants: super-blocks of 256) per row.
     public let blocks: Int
     /// Groups of 16 rows (the last one padded).
     public let groups: Int
@@ -29,22 +31,32 @@ public final class PackedMatrix: @unchecked Sendable {
     let storage: ByteBuffer
 
     /// The weight types that have a packed layout.
-    public static func supports(_ type: GGMLType) -> Bool { type == .q8_0 || type == .q5_0 }
+    public static func supports(_ type: GGMLType) -> Bool { packedBlockBytes(type) != nil }
 
-    /// Whether models pack their Q8_0/Q5_0 matrices: when the VNNI kernels are compiled in, unless
-    /// TERN_PACKED_WEIGHTS=0 (for comparisons). Elsewhere the file layout's Swift kernels run.
+    static func packedBlockBytes(_ type: GGMLType) -> Int? {
+        switch type {
+        case .q8_0: 544
+        case .q5_0: 352
+        case .q4_K: 2368
+        case .q6_K: 3360
+        default: nil
+        }
+    }
+
+    /// Whether models pack their matrices of these types: when the VNNI kernels are compiled in,
+    /// unless TERN_PACKED_WEIGHTS=0 (for comparisons). Elsewhere the file layout's Swift kernels run.
     public static let isEnabled: Bool = {
         guard BlockDot.usesVNNI else { return false }
         return getenv("TERN_PACKED_WEIGHTS").map { String(cString: $0) != "0" } ?? true
     }()
 
-    /// Packs `w` (Q8_0 or Q5_0).
+    /// Packs `w` (a type that `supports`).
     public init(_ w: WeightMatrix) {
-        precondition(Self.supports(w.type), "PackedMatrix: \(w.type) has no packed layout")
+        guard let bytes = Self.packedBlockBytes(w.type) else { preconditionFailure("PackedMatrix: \(w.type) has no packed layout") }
         type = w.type; rows = w.rows; columns = w.columns
-        blocks = w.columns / 32
+        blocks = w.columns / w.type.blockSize
         groups = (w.rows + 15) / 16
-        blockBytes = 16 * w.type.blockBytes
+        blockBytes = bytes
         groupStride = blocks * blockBytes
         storage = ByteBuffer(count: groups * groupStride)
         for g in 0..<groups { packGroup(g, from: w) }
@@ -53,13 +65,11 @@ public final class PackedMatrix: @unchecked Sendable {
     /// The first byte of group `g`.
     public func group(_ g: Int) -> UnsafeRawPointer { UnsafeRawPointer(storage.pointer) + g * groupStride }
 
-    var base: UnsafeRawPointer { UnsafeRawPointer(storage.pointer) }
-
     private func packGroup(_ g: Int, from w: WeightMatrix) {
         let sourceBlockBytes = w.type.blockBytes
         for b in 0..<blocks {
             let dst = storage.pointer + g * groupStride + b * blockBytes
-            if type == .q5_0 || (g + 1) * 16 > rows { dst.initializeMemory(as: UInt8.self, repeating: 0, count: blockBytes) }
+            dst.initializeMemory(as: UInt8.self, repeating: 0, count: blockBytes)
             for r in 0..<16 {
                 let row = g * 16 + r
                 guard row < rows else {
@@ -69,56 +79,152 @@ public final class PackedMatrix: @unchecked Sendable {
                     continue
                 }
                 let src = w.row(row) + b * sourceBlockBytes
-                dst.storeBytes(of: src.loadUnaligned(as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
-                if type == .q8_0 {
-                    for k in 0..<8 {
-                        let q = src.loadUnaligned(fromByteOffset: 2 + 4 * k, as: UInt32.self)
-                        dst.storeBytes(of: q ^ 0x8080_8080, toByteOffset: 32 + 64 * k + 4 * r, as: UInt32.self)
-                    }
-                } else {
-                    let high = src.loadUnaligned(fromByteOffset: 2, as: UInt32.self)
-                    for j in 0..<4 {
-                        let q = src.loadUnaligned(fromByteOffset: 6 + 4 * j, as: UInt32.self)
-                        dst.storeBytes(of: q, toByteOffset: 32 + 64 * j + 4 * r, as: UInt32.self)
-                        let low5 = UInt64((high >> (4 * j)) & 0xF) << (4 * r)
-                        let high5 = UInt64((high >> (16 + 4 * j)) & 0xF) << (4 * r)
-                        let lowOffset = 288 + 8 * j, highOffset = 320 + 8 * j
-                        dst.storeBytes(of: dst.loadUnaligned(fromByteOffset: lowOffset, as: UInt64.self) | low5,
-                                       toByteOffset: lowOffset, as: UInt64.self)
-                        dst.storeBytes(of: dst.loadUnaligned(fromByteOffset: highOffset, as: UInt64.self) | high5,
-                                       toByteOffset: highOffset, as: UInt64.self)
-                    }
+                switch type {
+                case .q8_0: Self.packQ8_0(src, dst, r)
+                case .q5_0: Self.packQ5_0(src, dst, r)
+                case .q4_K: Self.packQ4_K(src, dst, r)
+                default: Self.packQ6_K(src, dst, r)
                 }
             }
         }
     }
 
-    /// Value i (0..<32) of row r (0..<16) in block b of group g, as the signed weight (q - offset
-    /// already taken back): what the kernels multiply.
-    func value(group g: Int, block b: Int, row r: Int, index i: Int) -> Int32 {
-        let block = group(g) + b * blockBytes
-        let k = i / 4, lane = i % 4
-        if type == .q8_0 {
-            return Int32(block.load(fromByteOffset: 32 + 64 * k + 4 * r + lane, as: UInt8.self)) - 128
+    private static func packQ8_0(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, _ r: Int) {
+        dst.storeBytes(of: src.loadUnaligned(as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
+        for k in 0..<8 {
+            let q = src.loadUnaligned(fromByteOffset: 2 + 4 * k, as: UInt32.self)
+            dst.storeBytes(of: q ^ 0x8080_8080, toByteOffset: 32 + 64 * k + 4 * r, as: UInt32.self)
         }
+    }
+
+    private static func packQ5_0(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, _ r: Int) {
+        dst.storeBytes(of: src.loadUnaligned(as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
+        let high = src.loadUnaligned(fromByteOffset: 2, as: UInt32.self)
+        for j in 0..<4 {
+            let q = src.loadUnaligned(fromByteOffset: 6 + 4 * j, as: UInt32.self)
+            dst.storeBytes(of: q, toByteOffset: 32 + 64 * j + 4 * r, as: UInt32.self)
+            orBits(dst, 288 + 8 * j, UInt64((high >> (4 * j)) & 0xF) << (4 * r))
+            orBits(dst, 320 + 8 * j, UInt64((high >> (16 + 4 * j)) & 0xF) << (4 * r))
+        }
+    }
+
+    private static func packQ4_K(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, _ r: Int) {
+        dst.storeBytes(of: src.loadUnaligned(as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
+        dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 2, as: UInt16.self), toByteOffset: 32 + 2 * r, as: UInt16.self)
+        for j in 0..<8 {
+            let (scale, min) = Quant.unpackScalesMins(src + 4, j)
+            dst.storeBytes(of: UInt8(scale), toByteOffset: 64 + 16 * j + r, as: UInt8.self)
+            dst.storeBytes(of: UInt8(min), toByteOffset: 192 + 32 * (j / 2) + 2 * r + j % 2, as: UInt8.self)
+        }
+        for p in 0..<32 {
+            let c = p / 8, t = p % 8
+            for i in 0..<4 {
+                let low = Quant.nibbleK(src + 16, 64 * c + 4 * t + i), high = Quant.nibbleK(src + 16, 64 * c + 32 + 4 * t + i)
+                dst.storeBytes(of: UInt8(low | high << 4), toByteOffset: 320 + 64 * p + 4 * r + i, as: UInt8.self)
+            }
+        }
+    }
+
+    private static func packQ6_K(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, _ r: Int) {
+        dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 208, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
+        for j in 0..<16 {
+            dst.storeBytes(of: src.load(fromByteOffset: 192 + j, as: UInt8.self), toByteOffset: 32 + 16 * j + r, as: UInt8.self)
+        }
+        for n in 0..<2 {
+            for t in 0..<8 {
+                for i in 0..<4 {
+                    for h in 0..<2 {
+                        let low = Quant.sixBitsQ6_K(src, 128 * n + 32 * h + 4 * t + i) & 0xF
+                        let high = Quant.sixBitsQ6_K(src, 128 * n + 64 + 32 * h + 4 * t + i) & 0xF
+                        dst.storeBytes(of: UInt8(low | high << 4), toByteOffset: 288 + 64 * (16 * n + 8 * h + t) + 4 * r + i,
+                                       as: UInt8.self)
+                    }
+                    var bits: Int32 = 0
+                    for s in 0..<4 { bits |= ((Quant.sixBitsQ6_K(src, 128 * n + 32 * s + 4 * t + i) >> 4) & 3) << (2 * s) }
+                    dst.storeBytes(of: UInt8(bits), toByteOffset: 2336 + 64 * (8 * n + t) + 4 * r + i, as: UInt8.self)
+                }
+            }
+        }
+    }
+
+    private static func orBits(_ p: UnsafeMutableRawPointer, _ offset: Int, _ bits: UInt64) {
+        p.storeBytes(of: p.loadUnaligned(fromByteOffset: offset, as: UInt64.self) | bits, toByteOffset: offset, as: UInt64.self)
+    }
+
+    // Reading the packed layout back (the Swift twin and tests).
+
+    func block(_ g: Int, _ b: Int) -> UnsafeRawPointer { group(g) + b * blockBytes }
+
+    func byte(_ g: Int, _ b: Int, _ offset: Int) -> UInt8 { block(g, b).load(fromByteOffset: offset, as: UInt8.self) }
+
+    func half(_ g: Int, _ b: Int, _ offset: Int) -> Float {
+        Half.f16ToFloat(block(g, b).loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+    }
+
+    /// Q8_0/Q5_0: value i (0..<32) of row r in block b of group g, the signed weight integer.
+    func value(group g: Int, block b: Int, row r: Int, index i: Int) -> Int32 {
+        let k = i / 4, lane = i % 4
+        if type == .q8_0 { return Int32(byte(g, b, 32 + 64 * k + 4 * r + lane)) - 128 }
         let j = k % 4
-        let byte = block.load(fromByteOffset: 32 + 64 * j + 4 * r + lane, as: UInt8.self)
-        let nibble = k < 4 ? byte & 0xF : byte >> 4
-        let mask = block.loadUnaligned(fromByteOffset: (k < 4 ? 288 : 320) + 8 * j, as: UInt64.self)
+        let nibble = k < 4 ? byte(g, b, 32 + 64 * j + 4 * r + lane) & 0xF : byte(g, b, 32 + 64 * j + 4 * r + lane) >> 4
+        let mask = block(g, b).loadUnaligned(fromByteOffset: (k < 4 ? 288 : 320) + 8 * j, as: UInt64.self)
         let fifth = UInt8((mask >> UInt64(4 * r + lane)) & 1) << 4
         return Int32(nibble | fifth) - 16
     }
 
-    /// The f16 scale of row r in block b of group g.
-    func scale(group g: Int, block b: Int, row r: Int) -> Float {
-        Half.f16ToFloat((group(g) + b * blockBytes).loadUnaligned(fromByteOffset: 2 * r, as: UInt16.self))
+    /// Q4_K: the 4-bit value v (0..<256) of row r; its sub-block scale and min (j = v / 32).
+    func q4K(group g: Int, block b: Int, row r: Int, index v: Int) -> Int32 {
+        let c = v / 64, w = v % 64, p = 8 * c + (w % 32) / 4
+        let x = byte(g, b, 320 + 64 * p + 4 * r + v % 4)
+        return Int32(w < 32 ? x & 0xF : x >> 4)
+    }
+    func q4KScale(group g: Int, block b: Int, row r: Int, sub j: Int) -> Int32 { Int32(byte(g, b, 64 + 16 * j + r)) }
+    func q4KMin(group g: Int, block b: Int, row r: Int, sub j: Int) -> Int32 { Int32(byte(g, b, 192 + 32 * (j / 2) + 2 * r + j % 2)) }
+
+    /// Q6_K: the 6-bit value v (0..<256) of row r, before the -32 offset; the scale of sub-block j (v / 16).
+    func q6K(group g: Int, block b: Int, row r: Int, index v: Int) -> Int32 {
+        let n = v / 128, w = v % 128, s = w / 32, t = (w % 32) / 4, i = v % 4
+        let ql = byte(g, b, 288 + 64 * (16 * n + 8 * (s % 2) + t) + 4 * r + i)
+        let qh = byte(g, b, 2336 + 64 * (8 * n + t) + 4 * r + i)
+        return Int32((s < 2 ? ql & 0xF : ql >> 4) | ((qh >> UInt8(2 * s)) & 3) << 4)
+    }
+    func q6KScale(group g: Int, block b: Int, row r: Int, sub j: Int) -> Int32 {
+        Int32(Int8(bitPattern: byte(g, b, 32 + 16 * j + r)))
+    }
+
+    /// Row `row` dequantized from the packed bytes, with the same float expressions as
+    /// `Quant.dequantizeRowReference` (so equal to it when packing kept everything).
+    func dequantizedRow(_ row: Int) -> [Float] {
+        let g = row / 16, r = row % 16
+        var out = [Float](repeating: 0, count: columns)
+        for b in 0..<blocks {
+            switch type {
+            case .q8_0, .q5_0:
+                let d = half(g, b, 2 * r)
+                for i in 0..<32 { out[32 * b + i] = d * Float(value(group: g, block: b, row: r, index: i)) }
+            case .q4_K:
+                let d = half(g, b, 2 * r), dmin = half(g, b, 32 + 2 * r)
+                for v in 0..<256 {
+                    let sc = q4KScale(group: g, block: b, row: r, sub: v / 32), m = q4KMin(group: g, block: b, row: r, sub: v / 32)
+                    out[256 * b + v] = d * Float(sc) * Float(q4K(group: g, block: b, row: r, index: v)) - dmin * Float(m)
+                }
+            default:
+                let d = half(g, b, 2 * r)
+                for v in 0..<256 {
+                    let scale = Float(q6KScale(group: g, block: b, row: r, sub: v / 16))
+                    out[256 * b + v] = d * scale * Float(q6K(group: g, block: b, row: r, index: v) - 32)
+                }
+            }
+        }
+        return out
     }
 }
 
 extension BlockDot {
     /// y = W·x for the rows [rowStart, rowStart + rows) of a packed matrix (rowStart a multiple of
-    /// 16) against `cols` Q8_0 activation rows described by `info` (`blockInfo`, `blocks` entries
-    /// per activation row): out[c * outStride + r] = dot(row rowStart + r, activation row c).
+    /// 16) against `cols` activation rows (`Quant.activationType(for:)` of the weight type):
+    /// out[c * outStride + r] = dot(row rowStart + r, activation row c). Q8_0 activations come with
+    /// `info` (`blockInfo`, `blocks` entries per row); for the K-quants it is not read.
     public static func packedTile(_ w: PackedMatrix, rowStart: Int, rows: Int,
                                   activations: UnsafeRawPointer, activationStride: Int,
                                   info: UnsafePointer<tern_block_info>, cols: Int,
@@ -136,7 +242,9 @@ extension BlockDot {
         guard rows > 0, cols > 0 else { return }
         let firstGroup = rowStart / 16
         let groupCount = (rows + 15) / 16
+        let isK = w.type == .q4_K || w.type == .q6_K
         let kernel = w.type == .q8_0 ? tern_x16_q8_0_q8_0 : tern_x16_q5_0_q8_0
+        let kernelK = w.type == .q4_K ? tern_x16_q4_k_q8_k : tern_x16_q6_k_q8_k
         // Groups in blocks of ~256 KiB, every column group of a block before the next block: with more
         // than 8 columns a block's weights come from DRAM once and then from L2.
         let groupBlock = max(1, (256 << 10) / max(1, w.groupStride))
@@ -146,16 +254,20 @@ extension BlockDot {
             let lastRows = min(16, rows - 16 * (g0 + gn - 1))
             var c0 = 0
             while c0 < cols {
-                let nc = min(4, cols - c0)
+                let nc = min(4, cols - c0)   // 8 columns spill registers (measured slower in prefill)
                 let o = out + c0 * outStride + 16 * g0
-                if backend == .vnni {
+                if backend == .vnni && isK {
+                    kernelK(Int32(gn), Int32(nc), w.group(firstGroup + g0), w.groupStride,
+                            activations + c0 * activationStride, activationStride, Int32(w.blocks), o, outStride,
+                            Int32(lastRows))
+                } else if backend == .vnni {
                     kernel(Int32(gn), Int32(nc), w.group(firstGroup + g0), w.groupStride,
                            activations + c0 * activationStride, activationStride,
                            info + c0 * w.blocks, w.blocks, Int32(w.blocks), o, outStride, Int32(lastRows))
                 } else {
                     packedTileSwift(w, firstGroup: firstGroup + g0, groups: gn, lastRows: lastRows,
                                     activations: activations + c0 * activationStride, activationStride: activationStride,
-                                    info: info + c0 * w.blocks, cols: nc, out: o, outStride: outStride)
+                                    info: isK ? info : info + c0 * w.blocks, cols: nc, out: o, outStride: outStride)
                 }
                 c0 += nc
             }
@@ -163,28 +275,58 @@ extension BlockDot {
         }
     }
 
-    /// The Swift twin of the x16 kernels: the same exact integer block sums, the same double
-    /// accumulation in block order, so the same floats.
+    /// The Swift twin of the x16 kernels: the same exact integer block sums and the same
+    /// multiply-adds in block order (double for Q8_0/Q5_0; for the K-quants f32, mins then sums per super-block), so the same floats.
     static func packedTileSwift(_ w: PackedMatrix, firstGroup: Int, groups: Int, lastRows: Int,
                                 activations: UnsafeRawPointer, activationStride: Int,
                                 info: UnsafePointer<tern_block_info>, cols: Int,
                                 out: UnsafeMutablePointer<Float>, outStride: Int) {
-        for g in 0..<groups {
-            let rowsHere = g == groups - 1 ? lastRows : 16
+        for gi in 0..<groups {
+            let g = firstGroup + gi
             for c in 0..<cols {
                 let a = activations + c * activationStride
-                for r in 0..<rowsHere {
-                    var acc = 0.0
+                for r in 0..<(gi == groups - 1 ? lastRows : 16) {
+                    var acc = 0.0                        // Q8_0/Q5_0: exact terms in double
+                    var sums: Float = 0                      // K-quants: f32, as the file-layout kernels
                     for b in 0..<w.blocks {
-                        var sum: Int32 = 0
-                        for i in 0..<32 {
-                            let x = Int32(a.load(fromByteOffset: b * 34 + 2 + i, as: Int8.self))
-                            sum &+= w.value(group: firstGroup + g, block: b, row: r, index: i) &* x
+                        switch w.type {
+                        case .q8_0, .q5_0:
+                            var sum: Int32 = 0
+                            for i in 0..<32 {
+                                sum &+= w.value(group: g, block: b, row: r, index: i) &* Int32(a.load(fromByteOffset: b * 34 + 2 + i, as: Int8.self))
+                            }
+                            acc.addProduct(Double(sum), Double(w.half(g, b, 2 * r)) * info[c * w.blocks + b].scale)
+                        case .q4_K:
+                            let ab = a + b * 292
+                            var intSums: Int32 = 0, intMins: Int32 = 0
+                            for j in 0..<8 {
+                                var s: Int32 = 0
+                                for i in 0..<32 {
+                                    s &+= w.q4K(group: g, block: b, row: r, index: 32 * j + i) &* Int32(ab.load(fromByteOffset: 4 + 32 * j + i, as: Int8.self))
+                                }
+                                intSums &+= w.q4KScale(group: g, block: b, row: r, sub: j) &* s
+                                let bsum = Int32(ab.loadUnaligned(fromByteOffset: 260 + 4 * j, as: Int16.self))
+                                    &+ Int32(ab.loadUnaligned(fromByteOffset: 262 + 4 * j, as: Int16.self))
+                                intMins &+= w.q4KMin(group: g, block: b, row: r, sub: j) &* bsum
+                            }
+                            let da = ab.loadUnaligned(as: Float.self)
+                            sums.addProduct(-Float(intMins), w.half(g, b, 32 + 2 * r) * da)
+                            sums.addProduct(Float(intSums), w.half(g, b, 2 * r) * da)
+                        default:
+                            let ab = a + b * 292
+                            var intSums: Int32 = 0
+                            for j in 0..<16 {
+                                var s: Int32 = 0
+                                for i in 0..<16 {
+                                    s &+= (w.q6K(group: g, block: b, row: r, index: 16 * j + i) - 32) &* Int32(ab.load(fromByteOffset: 4 + 16 * j + i, as: Int8.self))
+                                }
+                                intSums &+= w.q6KScale(group: g, block: b, row: r, sub: j) &* s
+                            }
+                            sums.addProduct(Float(intSums), w.half(g, b, 2 * r) * ab.loadUnaligned(as: Float.self))
                         }
-                        let scale = Double(w.scale(group: firstGroup + g, block: b, row: r)) * info[c * w.blocks + b].scale
-                        acc.addProduct(Double(sum), scale)
                     }
-                    out[c * outStride + 16 * g + r] = Float(acc)
+                    if w.type == .q4_K || w.type == .q6_K { acc = Double(sums) }
+                    out[c * outStride + 16 * gi + r] = Float(acc)
                 }
             }
         }

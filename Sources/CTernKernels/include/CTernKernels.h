@@ -55,4 +55,12 @@ void tern_x16_q5_0_q8_0(int groups, int cols, const void *w, size_t groupStride,
                         const tern_block_info *info, size_t infoStride, int blocks, float *out, size_t outStride,
                         int lastRows);
 
+// Q4_K / Q6_K weights repacked 16 rows per group (layout in block_dot_x16_k.c) against Q8_K
+// activations, the same contract without `info` (the Q8_K blocks carry their scale and sums);
+// cols 1...4, `blocks` super-blocks of 256 values.
+void tern_x16_q4_k_q8_k(int groups, int cols, const void *w, size_t groupStride, const void *a, size_t aStride,
+                        int blocks, float *out, size_t outStride, int lastRows);
+void tern_x16_q6_k_q8_k(int groups, int cols, const void *w, size_t groupStride, const void *a, size_t aStride,
+                        int blocks, float *out, size_t outStride, int lastRows);
+
 #endif
