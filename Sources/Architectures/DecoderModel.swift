@@ -3,8 +3,9 @@ import ModelFiles
 import Synchronization
 
 /// A decoder-only transformer (Llama, Qwen2, Gemma 3 families) over a mapped GGUF file.
-/// Weights stay in the mapping in their file types; only the small norm vectors and biases are
-/// copied out as f32.
+/// Weights stay in the mapping in their file types, except matrices of the types the VNNI kernels
+/// repack (Q8_0, Q5_0, Q4_K, Q6_K: `PackedMatrix`), which are copied once into that layout and
+/// their file pages released; the small norm vectors and biases are copied out as f32.
 public final class DecoderModel: @unchecked Sendable {
     public let config: DecoderConfig
     public let file: GGUFFile

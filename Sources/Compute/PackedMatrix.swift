@@ -1,4 +1,5 @@
 import CTernKernels
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -59,7 +60,16 @@ public final class PackedMatrix: @unchecked Sendable {
         blockBytes = bytes
         groupStride = blocks * blockBytes
         storage = ByteBuffer(count: groups * groupStride)
-        for g in 0..<groups { packGroup(g, from: w) }
+        // Large matrices are packed on all cores (copying and first-touching ~1 GB is most of a
+        // model's load time); groups are independent.
+        if groups * groupStride >= 4 << 20 {
+            let parts = 16
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                for g in stride(from: part, to: groups, by: parts) { packGroup(g, from: w) }
+            }
+        } else {
+            for g in 0..<groups { packGroup(g, from: w) }
+        }
     }
 
     /// The first byte of group `g`.
@@ -69,7 +79,8 @@ public final class PackedMatrix: @unchecked Sendable {
         let sourceBlockBytes = w.type.blockBytes
         for b in 0..<blocks {
             let dst = storage.pointer + g * groupStride + b * blockBytes
-            dst.initializeMemory(as: UInt8.self, repeating: 0, count: blockBytes)
+            // Q5_0 ORs its bit masks in; a padded group has rows nobody writes.
+            if type == .q5_0 || (g + 1) * 16 > rows { dst.initializeMemory(as: UInt8.self, repeating: 0, count: blockBytes) }
             for r in 0..<16 {
                 let row = g * 16 + r
                 guard row < rows else {
@@ -116,32 +127,32 @@ public final class PackedMatrix: @unchecked Sendable {
             dst.storeBytes(of: UInt8(scale), toByteOffset: 64 + 16 * j + r, as: UInt8.self)
             dst.storeBytes(of: UInt8(min), toByteOffset: 192 + 32 * (j / 2) + 2 * r + j % 2, as: UInt8.self)
         }
+        // Group p = 8c + t (values 64c+4t+i low, 64c+32+4t+i high) is exactly the file's qs[4p ..< 4p+4].
         for p in 0..<32 {
-            let c = p / 8, t = p % 8
-            for i in 0..<4 {
-                let low = Quant.nibbleK(src + 16, 64 * c + 4 * t + i), high = Quant.nibbleK(src + 16, 64 * c + 32 + 4 * t + i)
-                dst.storeBytes(of: UInt8(low | high << 4), toByteOffset: 320 + 64 * p + 4 * r + i, as: UInt8.self)
-            }
+            dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 16 + 4 * p, as: UInt32.self), toByteOffset: 320 + 64 * p + 4 * r,
+                           as: UInt32.self)
         }
     }
 
     private static func packQ6_K(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, _ r: Int) {
         dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 208, as: UInt16.self), toByteOffset: 2 * r, as: UInt16.self)
-        for j in 0..<16 {
-            dst.storeBytes(of: src.load(fromByteOffset: 192 + j, as: UInt8.self), toByteOffset: 32 + 16 * j + r, as: UInt8.self)
-        }
+        // The file keeps, per half n, ql[64n + l] = values 128n+l (low nibble) and 128n+64+l (high),
+        // ql[64n + 32 + l] = values 128n+32+l and 128n+96+l, qh[32n + l] = bits 4-5 of values
+        // 128n+32s+l at bits 2s (l < 32): the packed ql_a, ql_b and qh words are copies of those.
         for n in 0..<2 {
-            for t in 0..<8 {
-                for i in 0..<4 {
-                    for h in 0..<2 {
-                        let low = Quant.sixBitsQ6_K(src, 128 * n + 32 * h + 4 * t + i) & 0xF
-                        let high = Quant.sixBitsQ6_K(src, 128 * n + 64 + 32 * h + 4 * t + i) & 0xF
-                        dst.storeBytes(of: UInt8(low | high << 4), toByteOffset: 288 + 64 * (16 * n + 8 * h + t) + 4 * r + i,
-                                       as: UInt8.self)
-                    }
-                    var bits: Int32 = 0
-                    for s in 0..<4 { bits |= ((Quant.sixBitsQ6_K(src, 128 * n + 32 * s + 4 * t + i) >> 4) & 3) << (2 * s) }
-                    dst.storeBytes(of: UInt8(bits), toByteOffset: 2336 + 64 * (8 * n + t) + 4 * r + i, as: UInt8.self)
+            for tq in 0..<2 {
+                let quarter = 32 + 832 * (2 * n + tq)
+                for s in 0..<4 {
+                    dst.storeBytes(of: src.load(fromByteOffset: 192 + 8 * n + 2 * s + tq, as: UInt8.self),
+                                   toByteOffset: quarter + 16 * s + r, as: UInt8.self)
+                }
+                for u in 0..<4 {
+                    let t = 4 * tq + u, base = quarter + 64 + 192 * u + 4 * r
+                    dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 64 * n + 4 * t, as: UInt32.self), toByteOffset: base, as: UInt32.self)
+                    dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 64 * n + 32 + 4 * t, as: UInt32.self), toByteOffset: base + 64,
+                                   as: UInt32.self)
+                    dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 128 + 32 * n + 4 * t, as: UInt32.self), toByteOffset: base + 128,
+                                   as: UInt32.self)
                 }
             }
         }
@@ -184,12 +195,14 @@ public final class PackedMatrix: @unchecked Sendable {
     /// Q6_K: the 6-bit value v (0..<256) of row r, before the -32 offset; the scale of sub-block j (v / 16).
     func q6K(group g: Int, block b: Int, row r: Int, index v: Int) -> Int32 {
         let n = v / 128, w = v % 128, s = w / 32, t = (w % 32) / 4, i = v % 4
-        let ql = byte(g, b, 288 + 64 * (16 * n + 8 * (s % 2) + t) + 4 * r + i)
-        let qh = byte(g, b, 2336 + 64 * (8 * n + t) + 4 * r + i)
+        let base = 32 + 832 * (2 * n + t / 4) + 64 + 192 * (t % 4) + 4 * r + i
+        let ql = byte(g, b, base + (s % 2 == 0 ? 0 : 64))
+        let qh = byte(g, b, base + 128)
         return Int32((s < 2 ? ql & 0xF : ql >> 4) | ((qh >> UInt8(2 * s)) & 3) << 4)
     }
     func q6KScale(group g: Int, block b: Int, row r: Int, sub j: Int) -> Int32 {
-        Int32(Int8(bitPattern: byte(g, b, 32 + 16 * j + r)))
+        let n = j / 8, s = (j % 8) / 2, tq = j % 2
+        return Int32(Int8(bitPattern: byte(g, b, 32 + 832 * (2 * n + tq) + 16 * s + r)))
     }
 
     /// Row `row` dequantized from the packed bytes, with the same float expressions as

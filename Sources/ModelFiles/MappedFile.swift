@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// A read-only memory mapping of a whole file. Weights are used in place from this mapping,
-/// never copied: the kernel pages them in on first touch and may drop them under pressure.
+/// A read-only memory mapping of a whole file. Weights are used in place from this mapping (or
+/// copied once into a kernel layout, whose source pages are then released): the kernel pages
+/// them in on first touch and may drop them under pressure.
 public final class MappedFile: @unchecked Sendable {
     /// The mapped bytes (immutable for the lifetime of the object).
     public let bytes: UnsafeRawBufferPointer
