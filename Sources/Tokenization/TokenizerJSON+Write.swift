@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import ModelFiles
 
 extension TokenizerJSON {
     /// The `tokenizer.json` text, laid out as HF writes it (vocab in id order, one merge per line).
@@ -82,20 +78,8 @@ extension TokenizerJSON {
         return id < vocabulary.count ? vocabulary[id] : ""
     }
 
-    /// Writes `jsonString()` to `path` atomically: a temporary file beside it, flushed, then renamed.
+    /// Writes `jsonString()` to `path` atomically (a temporary file beside it, synced, then renamed).
     public func write(to path: String) throws(TokenizerError) {
-        let temporary = path + ".tmp-\(getpid())"
-        let bytes = Array(jsonString().utf8)
-        guard let file = fopen(temporary, "wb") else {
-            throw .fileAccess(path: temporary, reason: "cannot create: \(String(cString: strerror(errno)))")
-        }
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        let flushed = fflush(file) == 0 && fsync(fileno(file)) == 0
-        fclose(file)
-        guard written == bytes.count, flushed, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw .fileAccess(path: path, reason: "cannot write: \(reason)")
-        }
+        do { try writeFileAtomically(path: path, bytes: Array(jsonString().utf8)) } catch { throw .file(error) }
     }
 }
