@@ -11,6 +11,8 @@
 /// compared left id first, wins — HF `tokenizers`' rule, so with the same ids both trainers
 /// pick the same merge. A merge whose text is already a token (`a`+`bc` after `ab`+`c`) reuses
 /// that token's id, adds a merge rule and does not grow the vocabulary (HF does the same).
+/// Known difference: in that case HF can queue a pair of the reused id twice, with different
+/// word lists, and so learn the same merge rule twice; here every pair merges once, everywhere.
 ///
 /// Counting is incremental: a pair → (count, words containing it) index and a max-heap of pair
 /// counts with lazy invalidation; a merge touches only the words that contain its pair.

@@ -10,7 +10,7 @@ import TestSupport
 @Suite(.serialized) struct HFParityTests {
     static let specials = ["<|endoftext|>", "<|pad|>"]
 
-    @Test(.enabled(if: ReferencePython.hasModule("tokenizers")), arguments: ["gpt2", "llama3"])
+    @Test(.enabled(if: ReferencePython.hasModule("tokenizers")), arguments: ["gpt2", "llama3", "qwen2"])
     func matchesHuggingFaceTokenizers(pattern: String) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tern-bpe-parity-\(pattern)-\(TestEnvironment.processID)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
