@@ -19,6 +19,7 @@ import base64
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -168,6 +169,7 @@ def main():
             continue
         m = statistics.median(times)
         print(f"encode {name:36s} {nbytes / m / 1e6:7.2f} MB/s   tern/this speed {m / base:5.2f}x")
+    shutil.rmtree(work)
 
 
 if __name__ == "__main__":
