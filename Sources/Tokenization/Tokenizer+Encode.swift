@@ -62,6 +62,8 @@ struct BytePairSession {
     var cache = [[UInt8]: Range<Int>]()
     var cachedIDs = [Int32]()
     static let cacheableLength = 24
+    /// Texts shorter than this (bytes) are encoded without the cache.
+    static let cachedTextLength = 256
 
     init(encoder: BytePairEncoder, pattern: PreTokenizer) {
         self.encoder = encoder
@@ -74,8 +76,10 @@ struct BytePairSession {
         // word closure mutates the rest of self.
         var scanner = self.scanner
         self.scanner = WordScanner(pattern: scanner.pattern)
+        // A short text repeats few words: the cache's allocations would cost more than they save.
+        let cacheable = text.count >= Self.cachedTextLength
         scanner.forEachWord(in: text) { word in
-            if word.count > Self.cacheableLength || word.count == 1 {
+            if !cacheable || word.count > Self.cacheableLength || word.count == 1 {
                 encoder.encode(word, into: &out, scratch: &scratch)
                 return
             }
