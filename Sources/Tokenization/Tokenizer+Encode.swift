@@ -56,71 +56,41 @@ extension Tokenizer {
 /// of the words already seen in this call (prose repeats words; long inputs gain most).
 struct BytePairSession {
     let encoder: BytePairEncoder
-    let pattern: PreTokenizer
     var scratch = BytePairEncoder.Scratch()
-    var scalars = [UInt32]()
-    var flags = [UInt8]()
-    var byteOffsets = [Int]()
+    var scanner: WordScanner
     /// Word bytes → range of its ids in `cachedIDs`. Words up to `cacheableLength` bytes.
     var cache = [[UInt8]: Range<Int>]()
     var cachedIDs = [Int32]()
     static let cacheableLength = 24
+    /// Texts shorter than this (bytes) are encoded without the cache.
+    static let cachedTextLength = 256
 
     init(encoder: BytePairEncoder, pattern: PreTokenizer) {
         self.encoder = encoder
-        self.pattern = pattern
+        scanner = WordScanner(pattern: pattern)
     }
 
     /// Appends the tokens of one raw-text fragment (valid UTF-8).
     mutating func encode(_ text: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
-        decodeScalars(text)
-        let ends = scalars.withUnsafeBufferPointer { cps in
-            flags.withUnsafeBufferPointer { fl in WordSplitter(cps: cps, flags: fl).split(pattern) }
-        }
-        var start = 0
-        for end in ends {
-            let word = UnsafeBufferPointer(rebasing: text[byteOffsets[start]..<byteOffsets[end]])
-            start = end
-            if word.count > Self.cacheableLength || word.count == 1 {
+        // Taken out of self (leaving an empty one) so its buffers stay uniquely owned while the
+        // word closure mutates the rest of self.
+        var scanner = self.scanner
+        self.scanner = WordScanner(pattern: scanner.pattern)
+        // A short text repeats few words: the cache's allocations would cost more than they save.
+        let cacheable = text.count >= Self.cachedTextLength
+        scanner.forEachWord(in: text) { word in
+            if !cacheable || word.count > Self.cacheableLength || word.count == 1 {
                 encoder.encode(word, into: &out, scratch: &scratch)
-                continue
+                return
             }
             let key = Array(word)
-            if let r = cache[key] { out.append(contentsOf: cachedIDs[r]); continue }
+            if let r = cache[key] { out.append(contentsOf: cachedIDs[r]); return }
             let before = out.count
             encoder.encode(word, into: &out, scratch: &scratch)
             let from = cachedIDs.count
             cachedIDs.append(contentsOf: out[before...])
             cache[key] = from..<cachedIDs.count
         }
-    }
-
-    /// Fills `scalars`, their `flags` and `byteOffsets` (n + 1 entries) from valid UTF-8.
-    private mutating func decodeScalars(_ text: UnsafeBufferPointer<UInt8>) {
-        scalars.removeAll(keepingCapacity: true)
-        flags.removeAll(keepingCapacity: true)
-        byteOffsets.removeAll(keepingCapacity: true)
-        var i = 0
-        let n = text.count
-        while i < n {
-            byteOffsets.append(i)
-            let b0 = UInt32(text[i])
-            var v: UInt32
-            var len = 1
-            if b0 < 0x80 {
-                v = b0
-            } else if b0 < 0xE0 {
-                v = (b0 & 0x1F) << 6 | UInt32(text[i + 1] & 0x3F); len = 2
-            } else if b0 < 0xF0 {
-                v = (b0 & 0x0F) << 12 | UInt32(text[i + 1] & 0x3F) << 6 | UInt32(text[i + 2] & 0x3F); len = 3
-            } else {
-                v = (b0 & 0x07) << 18 | UInt32(text[i + 1] & 0x3F) << 12 | UInt32(text[i + 2] & 0x3F) << 6
-                    | UInt32(text[i + 3] & 0x3F); len = 4
-            }
-            scalars.append(v)
-            flags.append(CodepointClass.flags(v))
-            i += len
-        }
-        byteOffsets.append(n)
+        self.scanner = scanner
     }
 }

@@ -79,12 +79,14 @@ public final class Tokenizer: Sendable {
         switch v.model {
         case "gpt2":
             let name = v.preTokenizer.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
-            guard let c = PreTokenizer.configurations[name] else { throw .unknownPreTokenizer(name) }
+            guard var c = PreTokenizer.configurations[name] else { throw .unknownPreTokenizer(name) }
             guard !v.merges.isEmpty else { throw .missingField("tokenizer.ggml.merges") }
+            c.cleanSpaces = v.cleanSpaces ?? c.cleanSpaces
+            c.ignoreMerges = v.ignoreMerges ?? c.ignoreMerges
             preConfig = c
-            defaults.bos = 11; defaults.eos = 11
+            if v.appliesDefaultSpecialIDs { defaults.bos = 11; defaults.eos = 11 }
         case "llama":
-            defaults.bos = 1; defaults.eos = 2; defaults.unknown = 0
+            if v.appliesDefaultSpecialIDs { defaults.bos = 1; defaults.eos = 2; defaults.unknown = 0 }
         default:
             throw .unknownModel(v.model)
         }

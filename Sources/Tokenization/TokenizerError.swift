@@ -16,6 +16,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case missingSpecialToken(flag: String, idField: String)
     /// The GGUF file itself could not be read.
     case file(ModelFileError)
+    /// A tokenizer file (tokenizer.json) could not be opened, read or written.
+    case fileAccess(path: String, reason: String)
 
     /// What went wrong, in one line.
     public var description: String {
@@ -31,6 +33,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "duplicate token in vocabulary: '\(text)' has ids \(a) and \(b)"
         case .missingSpecialToken(let flag, let idField): return "\(flag) is true, but \(idField) is not set"
         case .file(let e): return e.description
+        case .fileAccess(let path, let reason): return "\(path): \(reason)"
         }
     }
 }

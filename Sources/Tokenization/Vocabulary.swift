@@ -79,6 +79,15 @@ public struct Vocabulary: Sendable, Equatable {
     public var addEOS: Bool?
     /// Whether SentencePiece text gets a leading space; `nil` takes the model's default.
     public var addSpacePrefix: Bool?
+    /// Whether byte-level decoding removes spaces before `?!.,` and in ` 's` contractions
+    /// (llama.cpp's clean-up); `nil` takes the pre-tokenizer's default. HF `tokenizers` never does.
+    public var cleanSpaces: Bool?
+    /// Whether a byte-level word that is itself a token skips merging (HF `ignore_merges`);
+    /// `nil` takes the pre-tokenizer's default.
+    public var ignoreMerges: Bool?
+    /// Whether special ids left `nil` take llama.cpp's per-model defaults (byte-level BPE:
+    /// BOS = EOS = 11). False for formats that name every special token they have (tokenizer.json).
+    public var appliesDefaultSpecialIDs = true
 
     /// A vocabulary from its parts.
     public init(model: String, preTokenizer: String? = nil, tokens: [String], tokenTypes: [TokenType] = [],

@@ -9,6 +9,7 @@ struct TokenizeCommand: ParsableCommand {
         commandName: "tokenize", abstract: "Print the token ids of a text as a JSON array (or decode ids with --decode).")
 
     @Option(name: .shortAndLong, help: "A GGUF file or a short name.") var model: String = ModelCatalog.defaultModel
+    @Option(help: "An HF tokenizer.json (byte-level BPE) to use instead of the model's tokenizer.") var tokenizer: String?
     @Option(name: .shortAndLong, help: "The text (with --decode: a JSON array of ids).") var text: String
     @Flag(help: "Decode a JSON array of ids into text.") var decode = false
     @Flag(name: .customLong("parse-special"), help: "Turn special-token text into special tokens.") var parseSpecial = false
@@ -16,8 +17,12 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(help: "With --decode: render special tokens as text.") var special = false
 
     func run() throws {
-        let path = try ModelCatalog.resolve(model)
-        let tokenizer = try Tokenizer(gguf: try GGUFFile(path: path))
+        let tokenizer: Tokenizer
+        if let json = self.tokenizer {
+            tokenizer = try Tokenizer(tokenizerJSON: json)
+        } else {
+            tokenizer = try Tokenizer(gguf: try GGUFFile(path: try ModelCatalog.resolve(model)))
+        }
         if decode {
             let ids = try parseIDs(text, vocabularySize: tokenizer.vocabularySize)
             print(try encodeJSON(tokenizer.decode(ids, renderSpecial: special)))

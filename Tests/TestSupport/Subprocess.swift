@@ -22,8 +22,17 @@ public enum TernBinary {
     /// Runs `tern arguments…` with `stdin` as input, waiting at most `timeout` seconds.
     public static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:],
                            timeout: TimeInterval = 300) throws -> Output {
+        try Subprocess.run(path, arguments, stdin: stdin, environment: environment, timeout: timeout)
+    }
+}
+
+/// Runs a program to completion and collects its output.
+public enum Subprocess {
+    /// Runs `executable arguments…` with `stdin` as input, waiting at most `timeout` seconds.
+    public static func run(_ executable: String, _ arguments: [String], stdin: String = "",
+                           environment: [String: String] = [:], timeout: TimeInterval = 300) throws -> TernBinary.Output {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
@@ -44,8 +53,31 @@ public enum TernBinary {
         }
         if group.wait(timeout: .now() + timeout) == .timedOut { process.terminate() }
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
-                      stderr: String(decoding: errData.data, as: UTF8.self))
+        return TernBinary.Output(status: process.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
+                                 stderr: String(decoding: errData.data, as: UTF8.self))
+    }
+}
+
+/// The Python of the project's virtual environment (made by scripts/setup-models, packages from
+/// Tests/server/requirements.txt), which runs the reference implementations (HF tokenizers).
+public enum ReferencePython {
+    /// `$TERN_HOME/venv/bin/python` (default TERN_HOME: ~/.cache/tern).
+    public static var path: String {
+        let home = TestEnvironment.value("TERN_HOME") ?? ((TestEnvironment.value("HOME") ?? "") + "/.cache/tern")
+        return home + "/venv/bin/python"
+    }
+
+    /// Whether `import module` works there. When models are required (CI), this is true so that
+    /// a missing package fails the test that needs it instead of skipping it.
+    public static func hasModule(_ module: String) -> Bool {
+        if TestEnvironment.modelsRequired { return true }
+        guard FileManager.default.isExecutableFile(atPath: path) else { return false }
+        return (try? Subprocess.run(path, ["-c", "import \(module)"], timeout: 60).status) == 0
+    }
+
+    /// Runs a script of the repository (path relative to its root) with `arguments`.
+    public static func run(script: String, _ arguments: [String], timeout: TimeInterval = 600) throws -> TernBinary.Output {
+        try Subprocess.run(path, [TestEnvironment.repositoryRoot + "/" + script] + arguments, timeout: timeout)
     }
 }
 
