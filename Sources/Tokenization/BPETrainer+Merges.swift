@@ -33,7 +33,7 @@ struct MergeState {
     var pairCounts: [BPETrainer.PairKey: Int] = [:]
     /// Words that contain (or once contained) each pair; may hold stale and repeated entries.
     var pairWords: [BPETrainer.PairKey: [Int32]] = [:]
-    var heap = PairCountHeap()
+    var heap = BinaryHeap<PairCount>()
     /// Per word: the merge step that last visited it (so repeated index entries are skipped).
     var visited: [Int32] = []
 
@@ -61,7 +61,7 @@ struct MergeState {
                 pairWords[k, default: []].append(Int32(w))
             }
         }
-        for (k, c) in pairCounts where c > 0 { heap.push(count: c, key: k) }
+        for (k, c) in pairCounts where c > 0 { heap.push(PairCount(count: c, key: k)) }
     }
 
     @discardableResult
@@ -78,7 +78,7 @@ struct MergeState {
         while tokens.count < vocabularySize, let top = heap.pop() {
             let current = pairCounts[top.key] ?? 0
             if top.count != current {  // stale: counts only fall, so re-queue with the true count
-                if current > 0 { heap.push(count: current, key: top.key) }
+                if current > 0 { heap.push(PairCount(count: current, key: top.key)) }
                 continue
             }
             if current < minFrequency { break }
@@ -129,47 +129,17 @@ struct MergeState {
             }
             words[w] = out
         }
-        for k in touched { if let c = pairCounts[k], c > 0 { heap.push(count: c, key: k) } }
+        for k in touched { if let c = pairCounts[k], c > 0 { heap.push(PairCount(count: c, key: k)) } }
     }
 }
 
-/// A binary max-heap of (pair count, pair): the highest count first, then the smallest pair.
-struct PairCountHeap {
-    struct Entry { var count: Int; var key: UInt64 }
-    private var items: [Entry] = []
+/// A pair and its count in the trainer's queue (`BinaryHeap`): the highest count pops first, then
+/// the smallest pair.
+struct PairCount: HeapOrdered {
+    var count: Int
+    var key: UInt64
 
-    @inline(__always) private static func before(_ a: Entry, _ b: Entry) -> Bool {
+    @inline(__always) static func before(_ a: PairCount, _ b: PairCount) -> Bool {
         a.count != b.count ? a.count > b.count : a.key < b.key
-    }
-
-    mutating func push(count: Int, key: UInt64) {
-        let e = Entry(count: count, key: key)
-        items.append(e)
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) >> 1
-            if !Self.before(e, items[parent]) { break }
-            items[i] = items[parent]
-            i = parent
-        }
-        items[i] = e
-    }
-
-    mutating func pop() -> Entry? {
-        guard let top = items.first else { return nil }
-        let last = items.removeLast()
-        if items.isEmpty { return top }
-        let n = items.count
-        var i = 0
-        while true {
-            var child = 2 * i + 1
-            if child >= n { break }
-            if child + 1 < n && Self.before(items[child + 1], items[child]) { child += 1 }
-            if !Self.before(items[child], last) { break }
-            items[i] = items[child]
-            i = child
-        }
-        items[i] = last
-        return top
     }
 }

@@ -12,27 +12,33 @@ struct PairCandidate {
     var left: Int { Int(key & 0xFFFF_FFFF) }
 }
 
-/// A binary min-heap of merge candidates ordered by `key`.
-struct PairQueue {
-    private(set) var items: [PairCandidate] = []
+/// Elements a `BinaryHeap` can order: `before(a, b)` when `a` must pop first.
+protocol HeapOrdered {
+    static func before(_ a: Self, _ b: Self) -> Bool
+}
+
+/// A binary heap that pops the element that is `before` all others: the priority queue of the
+/// merge loops (encoding: lowest rank first; training: highest pair count first).
+struct BinaryHeap<Element: HeapOrdered> {
+    private(set) var items: [Element] = []
 
     var isEmpty: Bool { items.isEmpty }
 
     mutating func removeAll() { items.removeAll(keepingCapacity: true) }
 
-    mutating func push(_ c: PairCandidate) {
-        items.append(c)
+    mutating func push(_ e: Element) {
+        items.append(e)
         var i = items.count - 1
         while i > 0 {
             let parent = (i - 1) >> 1
-            if items[parent].key <= c.key { break }
+            if !Element.before(e, items[parent]) { break }
             items[i] = items[parent]
             i = parent
         }
-        items[i] = c
+        items[i] = e
     }
 
-    mutating func pop() -> PairCandidate? {
+    mutating func pop() -> Element? {
         guard let top = items.first else { return nil }
         let last = items.removeLast()
         if items.isEmpty { return top }
@@ -41,15 +47,24 @@ struct PairQueue {
         while true {
             var child = 2 * i + 1
             if child >= n { break }
-            if child + 1 < n && items[child + 1].key < items[child].key { child += 1 }
-            if last.key <= items[child].key { break }
+            if child + 1 < n && Element.before(items[child + 1], items[child]) { child += 1 }
+            if !Element.before(items[child], last) { break }
             items[i] = items[child]
             i = child
         }
         items[i] = last
         return top
     }
+}
 
+extension PairCandidate: HeapOrdered {
+    @inline(__always) static func before(_ a: PairCandidate, _ b: PairCandidate) -> Bool { a.key < b.key }
+}
+
+/// The encoders' queue of merge candidates, smallest `key` first.
+typealias PairQueue = BinaryHeap<PairCandidate>
+
+extension BinaryHeap where Element == PairCandidate {
     /// A key that pops higher scores first, then the leftmost pair.
     static func key(score: Float, left: Int) -> UInt64 {
         // Map the float to an unsigned integer with the same order, then invert for max-first.
