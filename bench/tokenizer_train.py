@@ -10,7 +10,7 @@ and `encode_batch` on all cores), tiktoken with the same vocabulary and split (`
 per line and `encode_ordinary_batch`). Token totals are checked equal. Ratios are Tern / peer
 (> 1: Tern is faster). Run only when no build is running.
 
-Needs: tokenizers, tiktoken (Tests/server/requirements.txt), a release build of tern
+Needs: tokenizers, tiktoken (Tests/requirements.txt), a release build of tern
 (swift build -c release) or $TERN_BINARY.
 Usage: bench/tokenizer_train.py [--mb 16] [--vocab-size 8192] [--rounds 3]
 """

@@ -59,7 +59,7 @@ public enum Subprocess {
 }
 
 /// The Python of the project's virtual environment (made by scripts/setup-models, packages from
-/// Tests/server/requirements.txt), which runs the reference implementations (HF tokenizers).
+/// Tests/requirements.txt), which runs the reference implementations (HF tokenizers).
 public enum ReferencePython {
     /// `$TERN_HOME/venv/bin/python` (default TERN_HOME: ~/.cache/tern).
     public static var path: String {

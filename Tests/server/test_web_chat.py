@@ -3,7 +3,7 @@ whose second request carries the whole conversation, Markdown rendering and esca
 (which the server answers by cancelling the request), errors, the API key, and a screenshot.
 
 Needs Chromium and chromedriver (Debian: chromium, chromium-driver) and selenium
-(Tests/server/requirements.txt). Without the browser the tests skip, except under CI.
+(Tests/requirements.txt). Without the browser the tests skip, except under CI.
 Screenshots go to $TERN_WEB_SCREENSHOTS (a directory), default .build/.
 """
 import os
