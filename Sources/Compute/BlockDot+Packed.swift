@@ -6,10 +6,11 @@ extension BlockDot {
     /// y = W·x for the rows [rowStart, rowStart + rows) of a packed matrix (rowStart a multiple of
     /// 16) against `cols` activation rows (`Quant.activationType(for:)` of the weight type):
     /// out[c * outStride + r] = dot(row rowStart + r, activation row c). Q8_0 activations come with
-    /// `info` (`blockInfo`, `blocks` entries per row); for the K-quants it is not read.
+    /// `info` (`blockInfo`, `blocks` entries per row); the K-quants take nil (their Q8_K blocks
+    /// carry their own scale and sums).
     public static func packedTile(_ w: PackedMatrix, rowStart: Int, rows: Int,
                                   activations: UnsafeRawPointer, activationStride: Int,
-                                  info: UnsafePointer<tern_block_info>, cols: Int,
+                                  info: UnsafePointer<tern_block_info>?, cols: Int,
                                   out: UnsafeMutablePointer<Float>, outStride: Int) {
         packedTile(w, rowStart: rowStart, rows: rows, activations: activations, activationStride: activationStride,
                    info: info, cols: cols, out: out, outStride: outStride, backend: usesVNNI ? .vnni : .swift)
@@ -17,7 +18,7 @@ extension BlockDot {
 
     static func packedTile(_ w: PackedMatrix, rowStart: Int, rows: Int,
                            activations: UnsafeRawPointer, activationStride: Int,
-                           info: UnsafePointer<tern_block_info>, cols: Int,
+                           info: UnsafePointer<tern_block_info>?, cols: Int,
                            out: UnsafeMutablePointer<Float>, outStride: Int, backend: Backend) {
         precondition(rowStart % 16 == 0 && rowStart >= 0 && rows >= 0 && rowStart + rows <= w.rows,
                      "packedTile: rows \(rowStart)..<\(rowStart + rows) of \(w.rows) (start must be a multiple of 16)")
@@ -25,6 +26,7 @@ extension BlockDot {
         let firstGroup = rowStart / 16
         let groupCount = (rows + 15) / 16
         let isK = w.type == .q4_K || w.type == .q6_K
+        precondition(isK || info != nil, "packedTile: \(w.type) needs the activations' block info")
         let kernel = w.type == .q8_0 ? tern_x16_q8_0_q8_0 : tern_x16_q5_0_q8_0
         let kernelK = w.type == .q4_K ? tern_x16_q4_k_q8_k : tern_x16_q6_k_q8_k
         // Groups in blocks of ~256 KiB, every column group of a block before the next block: with more
@@ -45,11 +47,11 @@ extension BlockDot {
                 } else if backend == .vnni {
                     kernel(Int32(gn), Int32(nc), w.group(firstGroup + g0), w.groupStride,
                            activations + c0 * activationStride, activationStride,
-                           info + c0 * w.blocks, w.blocks, Int32(w.blocks), o, outStride, Int32(lastRows))
+                           info! + c0 * w.blocks, w.blocks, Int32(w.blocks), o, outStride, Int32(lastRows))
                 } else {
                     packedTileSwift(w, firstGroup: firstGroup + g0, groups: gn, lastRows: lastRows,
                                     activations: activations + c0 * activationStride, activationStride: activationStride,
-                                    info: isK ? info : info + c0 * w.blocks, cols: nc, out: o, outStride: outStride)
+                                    info: info.map { $0 + c0 * w.blocks }, cols: nc, out: o, outStride: outStride)
                 }
                 c0 += nc
             }
@@ -61,7 +63,7 @@ extension BlockDot {
     /// multiply-adds in block order (double for Q8_0/Q5_0; for the K-quants f32, mins then sums per super-block), so the same floats.
     static func packedTileSwift(_ w: PackedMatrix, firstGroup: Int, groups: Int, lastRows: Int,
                                 activations: UnsafeRawPointer, activationStride: Int,
-                                info: UnsafePointer<tern_block_info>, cols: Int,
+                                info: UnsafePointer<tern_block_info>?, cols: Int,
                                 out: UnsafeMutablePointer<Float>, outStride: Int) {
         for gi in 0..<groups {
             let g = firstGroup + gi
@@ -77,7 +79,7 @@ extension BlockDot {
                             for i in 0..<32 {
                                 sum &+= w.value(group: g, block: b, row: r, index: i) &* Int32(a.load(fromByteOffset: b * 34 + 2 + i, as: Int8.self))
                             }
-                            acc.addProduct(Double(sum), Double(w.half(g, b, 2 * r)) * info[c * w.blocks + b].scale)
+                            acc.addProduct(Double(sum), Double(w.half(g, b, 2 * r)) * info![c * w.blocks + b].scale)
                         case .q4_K:
                             let ab = a + b * 292
                             var intSums: Int32 = 0, intMins: Int32 = 0

@@ -99,8 +99,7 @@ public enum Matmul {
         let chunks = (w.rows + chunk - 1) / chunk
         let p = Pointers(x: x, out: out)
         if let packed = w.packed {
-            let info = InfoPointer(info: Quant.activationType(for: w.type) == .q8_0
-                                   ? input.blockInfo(for: w.type, pool: pool) : Self.noInfo)
+            let info = InfoPointer(info: Quant.activationType(for: w.type) == .q8_0 ? input.blockInfo(for: w.type, pool: pool) : nil)
             pool.parallelFor(chunks) { i in
                 let r0 = i * chunk
                 BlockDot.packedTile(packed, rowStart: r0, rows: min(chunk, w.rows - r0),
@@ -118,11 +117,8 @@ public enum Matmul {
         }
     }
 
-    /// What packed K-quant tiles get for `info` (they do not read it).
-    nonisolated(unsafe) static let noInfo = UnsafePointer(UnsafeMutablePointer<tern_block_info>.allocate(capacity: 1))
-
     struct InfoPointer: @unchecked Sendable {
-        let info: UnsafePointer<tern_block_info>
+        let info: UnsafePointer<tern_block_info>?
     }
 
     struct Pointers: @unchecked Sendable {

@@ -77,14 +77,13 @@ import TestSupport
         func packed(_ p: PackedMatrix, _ a: UnsafeRawPointer, rowStart: Int = 0, count: Int? = nil,
                     c0: Int = 0, nc: Int? = nil, backend: BlockDot.Backend, into out: inout [Float]) {
             let count = count ?? rows, nc = nc ?? cols
-            var info = [tern_block_info](repeating: tern_block_info(), count: cols * (length / 32))
-            if type.blockSize == 32 {   // K-quant tiles read their Q8_K blocks directly
-                BlockDot.blockInfo(a, activationStride: aStride, tokens: cols, blocks: length / 32, into: &info)
-            }
+            let isK = type.blockSize == 256   // K-quant tiles read their Q8_K blocks directly: no info
+            var info = [tern_block_info](repeating: tern_block_info(), count: isK ? 0 : cols * (length / 32))
+            if !isK { BlockDot.blockInfo(a, activationStride: aStride, tokens: cols, blocks: length / 32, into: &info) }
             info.withUnsafeBufferPointer { ip in
                 out.withUnsafeMutableBufferPointer { op in
                     BlockDot.packedTile(p, rowStart: rowStart, rows: count, activations: a + c0 * aStride,
-                                        activationStride: aStride, info: ip.baseAddress! + c0 * (length / 32), cols: nc,
+                                        activationStride: aStride, info: isK ? nil : ip.baseAddress! + c0 * (length / 32), cols: nc,
                                         out: op.baseAddress! + c0 * rows + rowStart, outStride: rows, backend: backend)
                 }
             }
