@@ -89,6 +89,12 @@ TERN_INLINE __m512i tern_add16_where(__m512i q, uint64_t mask) {
     return _mm512_mask_add_epi8(q, (__mmask64)mask, q, sixteen);
 }
 
+/// The rows of 16-row group g (of `groups`) that an x16 kernel writes: all 16, except
+/// `lastRows` in the last group (the packed matrix's padding rows are never stored).
+TERN_INLINE __mmask16 tern_group_rows(int g, int groups, int lastRows) {
+    return g == groups - 1 && lastRows < 16 ? (__mmask16)((1u << lastRows) - 1) : (__mmask16)0xFFFF;
+}
+
 /// The horizontal sum of 16 floats.
 TERN_INLINE float tern_hsum(__m512 v) { return _mm512_reduce_add_ps(v); }
 

@@ -75,7 +75,7 @@ TERN_INLINE void x16_kernel(const int q5, const int C, int groups, const uint8_t
                                             _mm512_mul_pd(dwHigh, da), acc[c][1]);
             }
         }
-        const __mmask16 mask = g == groups - 1 && lastRows < 16 ? (__mmask16)((1u << lastRows) - 1) : 0xFFFF;
+        const __mmask16 mask = tern_group_rows(g, groups, lastRows);
         for (int c = 0; c < C; c++) {
             const __m256 low = _mm512_cvtpd_ps(acc[c][0]), high = _mm512_cvtpd_ps(acc[c][1]);
             const __m512 both = _mm512_castpd_ps(_mm512_insertf64x4(

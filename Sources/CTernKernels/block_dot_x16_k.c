@@ -93,7 +93,7 @@ TERN_INLINE void q4_k_x16(const int C, int groups, const uint8_t *w, size_t grou
                 acc[c] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(is[c]), _mm512_mul_ps(d, da), acc[c]);
             }
         }
-        const __mmask16 mask = g == groups - 1 && lastRows < 16 ? (__mmask16)((1u << lastRows) - 1) : 0xFFFF;
+        const __mmask16 mask = tern_group_rows(g, groups, lastRows);
         for (int c = 0; c < C; c++)
             _mm512_mask_storeu_ps(out + (size_t)c * outStride + 16 * (size_t)g, mask, acc[c]);
     }
@@ -151,7 +151,7 @@ TERN_INLINE void q6_k_x16(const int C, int groups, const uint8_t *w, size_t grou
                 acc[c] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(is[c]), _mm512_mul_ps(d, da), acc[c]);
             }
         }
-        const __mmask16 mask = g == groups - 1 && lastRows < 16 ? (__mmask16)((1u << lastRows) - 1) : 0xFFFF;
+        const __mmask16 mask = tern_group_rows(g, groups, lastRows);
         for (int c = 0; c < C; c++) _mm512_mask_storeu_ps(out + (size_t)c * outStride + 16 * (size_t)g, mask, acc[c]);
     }
 }
