@@ -28,6 +28,7 @@ let package = Package(
     products: [
         .executable(name: "tern", targets: ["tern"]),
         .library(name: "Compute", targets: ["Compute"]),
+        .library(name: "Autodiff", targets: ["Autodiff"]),
         .library(name: "ModelFiles", targets: ["ModelFiles"]),
         .library(name: "Tokenization", targets: ["Tokenization"]),
         .library(name: "Architectures", targets: ["Architectures"]),
@@ -47,9 +48,11 @@ let package = Package(
         // cannot emit. Each function has a Swift twin in Compute that tests hold equal.
         .target(name: "CTernKernels", cSettings: [.unsafeFlags(cFlags)]),
         .target(name: "Compute", dependencies: ["CTernKernels"], swiftSettings: kernelSettings),
+        // Reverse-mode gradients over the Compute kernels, AdamW, schedules: no models.
+        .target(name: "Autodiff", dependencies: ["Compute"], swiftSettings: kernelSettings),
         .target(name: "ModelFiles", dependencies: ["Compute"], swiftSettings: modelSettings),
         .target(name: "Tokenization", dependencies: ["ModelFiles"], swiftSettings: modelSettings),
-        .target(name: "Architectures", dependencies: ["Compute", "ModelFiles", "Tokenization"],
+        .target(name: "Architectures", dependencies: ["Compute", "Autodiff", "ModelFiles", "Tokenization"],
                 swiftSettings: modelSettings),
         .target(name: "Generation", dependencies: ["Architectures", "Tokenization"], swiftSettings: modelSettings),
         // The OpenAI-compatible HTTP edge: parsing, SSE, auth, limits, /metrics. No model logic.
@@ -67,9 +70,10 @@ let package = Package(
         ], swiftSettings: modelSettings),
         .target(name: "TestSupport", dependencies: ["ModelFiles", "Compute"], path: "Tests/TestSupport"),
         .testTarget(name: "ComputeTests", dependencies: ["Compute", "TestSupport"]),
+        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TestSupport"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "TestSupport"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"]),
-        .testTarget(name: "ArchitecturesTests", dependencies: ["Architectures", "Generation", "Tokenization", "TestSupport"]),
+        .testTarget(name: "ArchitecturesTests", dependencies: ["Architectures", "Autodiff", "Generation", "Tokenization", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Tokenization", "TestSupport"]),
         .testTarget(name: "TernCLITests", dependencies: ["TestSupport", "tern"]),
         .testTarget(name: "ServerTests", dependencies: [

@@ -8,6 +8,7 @@ public enum ArchitectureError: Error, CustomStringConvertible {
     case wrongShape(path: String, tensor: String, expected: [Int], found: [Int])
     case unsupportedTensorType(path: String, tensor: String, type: GGMLType)
     case file(ModelFileError)
+    case unsupportedForTraining(architecture: String, reason: String)
 
     public var description: String {
         switch self {
@@ -19,6 +20,8 @@ public enum ArchitectureError: Error, CustomStringConvertible {
         case let .unsupportedTensorType(path, tensor, type):
             return "\(path): tensor '\(tensor)' has type \(type), which Tern cannot compute with"
         case let .file(e): return e.description
+        case let .unsupportedForTraining(architecture, reason):
+            return "training \(architecture) models is not supported: \(reason)"
         }
     }
 }

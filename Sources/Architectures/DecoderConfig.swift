@@ -50,6 +50,19 @@ public struct DecoderConfig: Sendable, Equatable {
     public var hasPostNorms: Bool
     /// The LM head is the token embedding matrix.
     public var tiedEmbeddings: Bool
+    /// RMSNorm (Llama family) or LayerNorm with a bias (GPT-2); `rmsNormEpsilon` is either's epsilon.
+    public var normalization: Normalization = .rms
+    /// Learned absolute positions (`position_embd.weight`, GPT-2) added to the token embedding,
+    /// instead of rotating Q and K (RoPE).
+    public var learnedPositions = false
+    /// down(act(gate(x)) · up(x)) when true (Llama, Gemma); down(act(up(x))) when false (GPT-2).
+    public var gatedFeedForward = true
+    /// Every projection and norm carries a bias, and Q, K, V are one fused `attn_qkv` matrix (GPT-2).
+    public var hasBiases = false
+
+    public enum Normalization: String, Sendable, Equatable, Codable {
+        case rms, layer
+    }
 
     /// Query heads per KV head.
     public var groupSize: Int { headCount / kvHeadCount }

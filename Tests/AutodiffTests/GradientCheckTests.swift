@@ -1,0 +1,112 @@
+import Autodiff
+import Compute
+import Foundation
+import Testing
+
+/// Every backward kernel against finite differences of its forward.
+@Suite struct GradientCheckTests {
+    let check = GradientCheck()
+
+    @Test func linearWithBias() {
+        var rng = SplitMix(1)
+        let x = rng.tensor([5, 7]), w = rng.tensor([9, 7], scale: 0.5), b = rng.tensor([9])
+        let error = check.run([x, w, b]) { $0.linear(x, weight: w, bias: b) }
+        #expect(error < check.tolerance, "relative error \(error)")
+    }
+
+    @Test func embeddingWithRepeatedIds() {
+        var rng = SplitMix(2)
+        let table = rng.tensor([6, 5])
+        let error = check.run([table]) { $0.embedding([3, 1, 3, 0, 5, 3], table: table) }
+        #expect(error < check.tolerance, "relative error \(error)")
+    }
+
+    @Test func addUsesBothInputs() {
+        var rng = SplitMix(3)
+        let a = rng.tensor([4, 6]), b = rng.tensor([4, 6])
+        let error = check.run([a, b]) { t in t.add(t.add(a, b), a) }
+        #expect(error < check.tolerance, "relative error \(error)")
+    }
+
+    @Test func layerNorm() {
+        var rng = SplitMix(4)
+        let x = rng.tensor([6, 40], scale: 2), w = rng.tensor([40]), b = rng.tensor([40])
+        let error = check.run([x, w, b]) { $0.layerNorm(x, weight: w, bias: b) }
+        #expect(error < check.tolerance, "relative error \(error)")
+    }
+
+    @Test func rmsNorm() {
+        var rng = SplitMix(5)
+        let x = rng.tensor([6, 40], scale: 2), w = rng.tensor([40])
+        let error = check.run([x, w]) { $0.rmsNorm(x, weight: w, eps: 1e-6) }
+        #expect(error < check.tolerance, "relative error \(error)")
+    }
+
+    @Test func gelu() {
+        var rng = SplitMix(6)
+        let x = rng.tensor([3, 50], scale: 4)  // covers both tails and the SIMD body + scalar tail
+        let error = check.run([x]) { $0.gelu(x) }
+        #expect(error < check.tolerance, "relative error \(error)")
+    }
+
+    @Test func swiGLU() {
+        var rng = SplitMix(7)
+        let g = rng.tensor([3, 21], scale: 4), u = rng.tensor([3, 21], scale: 2)
+        let error = check.run([g, u]) { $0.swiGLU(gate: g, up: u) }
+        #expect(error < check.tolerance, "relative error \(error)")
+    }
+
+    @Test(arguments: [RoPE.Mode.normal, .neox])
+    func rope(mode: RoPE.Mode) {
+        var rng = SplitMix(8)
+        let x = rng.tensor([4, 2 * 12])
+        let rope = RoPE(mode: mode, dimensions: 8, base: 10_000)  // partial rotation: 8 of 12 dims
+        let error = check.run([x]) { $0.rope(x, positions: [0, 1, 5, 17], heads: 2, headDim: 12, rope: rope) }
+        #expect(error < check.tolerance, "relative error \(error)")
+    }
+
+    @Test func causalAttentionGroupedFused() {
+        // batch 2, T 5, 4 query heads sharing 2 KV heads, head dim 3, in one fused QKV tensor.
+        var rng = SplitMix(9)
+        let heads = 4, kv = 2, hd = 3
+        let qkv = rng.tensor([2 * 5, (heads + 2 * kv) * hd], scale: 1.5)
+        let error = check.run([qkv]) { t in
+            t.causalAttention(query: HeadView(qkv), key: HeadView(qkv, offset: heads * hd),
+                              value: HeadView(qkv, offset: (heads + kv) * hd), batch: 2,
+                              heads: heads, kvHeads: kv, headDim: hd, scale: 0.7)
+        }
+        #expect(error < check.tolerance, "relative error \(error)")
+    }
+
+    @Test func causalAttentionSeparateTensors() {
+        var rng = SplitMix(10)
+        let q = rng.tensor([3 * 4, 2 * 4]), k = rng.tensor([3 * 4, 2 * 4]), v = rng.tensor([3 * 4, 2 * 4])
+        let error = check.run([q, k, v]) { t in
+            t.causalAttention(query: HeadView(q), key: HeadView(k), value: HeadView(v), batch: 3,
+                              heads: 2, kvHeads: 2, headDim: 4, scale: 0.5)
+        }
+        #expect(error < check.tolerance, "relative error \(error)")
+    }
+
+    @Test func crossEntropyIgnoresMaskedRows() {
+        var rng = SplitMix(11)
+        let logits = rng.tensor([6, 19], scale: 3)
+        let targets: [Int32] = [4, -100, 18, 0, -100, 7]
+        let error = check.run([logits]) { $0.crossEntropy(logits, targets: targets) }
+        #expect(error < check.tolerance, "relative error \(error)")
+        // Masked rows get no gradient at all.
+        let tape = Tape(pool: ThreadPool(threadCount: 1))
+        logits.zeroGradient()
+        tape.backward(from: tape.crossEntropy(logits, targets: targets))
+        #expect(logits.gradients[19..<38].allSatisfy { $0 == 0 })
+    }
+
+    @Test func crossEntropyValue() {
+        // log Σ e^l − l[target], averaged over counted rows: a case small enough to do by hand.
+        let logits = Tensor(shape: [2, 3], values: [0, 0, 0, 1, 2, 3])
+        let tape = Tape(pool: ThreadPool(threadCount: 1))
+        let loss = tape.crossEntropy(logits, targets: [1, 0]).values[0]
+        let expected = Float((log(3.0) + (log(exp(1.0) + exp(2.0) + exp(3.0)) - 1)) / 2)
+        #expect(abs(loss - expected) < 1e-5)
+    }
+}
