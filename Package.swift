@@ -64,8 +64,11 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ], swiftSettings: modelSettings),
+        // Training loops: pretraining, SFT, LoRA, DPO, checkpoints with exact resume, export.
+        .target(name: "Training", dependencies: ["Architectures", "Autodiff", "Compute", "ModelFiles", "Tokenization"],
+                swiftSettings: modelSettings),
         .executableTarget(name: "tern", dependencies: [
-            "Generation", "Architectures", "Tokenization", "ModelFiles", "Compute", "Server",
+            "Training", "Generation", "Architectures", "Tokenization", "ModelFiles", "Compute", "Server",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: modelSettings),
         .target(name: "TestSupport", dependencies: ["ModelFiles", "Compute"], path: "Tests/TestSupport"),

@@ -16,8 +16,14 @@ public final class DecoderGraph {
     let output: Tensor
     let outputNorm: Tensor, outputNormBias: Tensor?
     let layers: [Layer]
+    /// Low-rank adapters by the name of the weight they adapt (`blk.0.attn_q.weight`).
+    public var adapters: [String: LoRAAdapter] = [:]
+    /// Seed of this step's dropout masks (a trainer sets it per step so that a resumed run draws
+    /// the same masks).
+    public var dropoutSeed: UInt64 = 0
 
     struct Layer {
+        let names: WeightNames.Layer
         let attentionNorm: Tensor, attentionNormBias: Tensor?
         /// GPT-2: one fused (3·d, d) matrix; Llama: nil, with query/key/value.
         let qkv: Tensor?, qkvBias: Tensor?
@@ -56,6 +62,7 @@ public final class DecoderGraph {
             let n = WeightNames.Layer(l)
             let fused = c.hasBiases
             layers.append(Layer(
+                names: n,
                 attentionNorm: try p(n.attentionNorm, [d]), attentionNormBias: try optional(layer, n.attentionNormBias, [d]),
                 qkv: try optional(fused, n.qkv, [c.queryWidth + 2 * c.kvWidth, d]),
                 qkvBias: try optional(fused, n.qkvBias, [c.queryWidth + 2 * c.kvWidth]),
@@ -113,12 +120,12 @@ public final class DecoderGraph {
         let c = config
         let q: HeadView, k: HeadView, v: HeadView
         if let qkv = layer.qkv {
-            let fused = tape.linear(h, weight: qkv, bias: layer.qkvBias)
+            let fused = project(tape, h, qkv, layer.names.qkv, bias: layer.qkvBias)
             (q, k, v) = (HeadView(fused), HeadView(fused, offset: c.queryWidth), HeadView(fused, offset: c.queryWidth + c.kvWidth))
         } else {
-            var qt = tape.linear(h, weight: layer.query!, bias: layer.queryBias)
-            var kt = tape.linear(h, weight: layer.key!, bias: layer.keyBias)
-            let vt = tape.linear(h, weight: layer.value!, bias: layer.valueBias)
+            var qt = project(tape, h, layer.query!, layer.names.query, bias: layer.queryBias)
+            var kt = project(tape, h, layer.key!, layer.names.key, bias: layer.keyBias)
+            let vt = project(tape, h, layer.value!, layer.names.value, bias: layer.valueBias)
             if !c.learnedPositions {
                 let rope = RoPE(mode: c.ropeMode, dimensions: c.ropeDimensions, base: c.ropeBase)
                 qt = tape.rope(qt, positions: positions, heads: c.headCount, headDim: c.headDimension, rope: rope)
@@ -128,19 +135,28 @@ public final class DecoderGraph {
         }
         let a = tape.causalAttention(query: q, key: k, value: v, batch: batch, heads: c.headCount,
                                      kvHeads: c.kvHeadCount, headDim: c.headDimension, scale: c.attentionScale)
-        return tape.linear(a, weight: layer.attentionOutput, bias: layer.attentionOutputBias)
+        return project(tape, a, layer.attentionOutput, layer.names.attentionOutput, bias: layer.attentionOutputBias)
     }
 
     /// down(act(...)) of the normalized input h.
     func feedForward(_ tape: Tape, _ layer: Layer, _ h: Tensor) -> Tensor {
-        let up = tape.linear(h, weight: layer.up, bias: layer.upBias)
+        let up = project(tape, h, layer.up, layer.names.ffnUp, bias: layer.upBias)
         let hidden: Tensor
         if let gate = layer.gate {
-            hidden = tape.swiGLU(gate: tape.linear(h, weight: gate), up: up)
+            hidden = tape.swiGLU(gate: project(tape, h, gate, layer.names.ffnGate), up: up)
         } else {
             hidden = tape.gelu(up)
         }
-        return tape.linear(hidden, weight: layer.down, bias: layer.downBias)
+        return project(tape, hidden, layer.down, layer.names.ffnDown, bias: layer.downBias)
+    }
+
+    /// x·Wᵀ + b, plus the adapter's scale·B·A·dropout(x) when `name` has one.
+    func project(_ tape: Tape, _ x: Tensor, _ weight: Tensor, _ name: String, bias: Tensor? = nil) -> Tensor {
+        let y = tape.linear(x, weight: weight, bias: bias)
+        guard let lora = adapters[name] else { return y }
+        let dropped = tape.dropout(x, probability: lora.dropout, seed: dropoutSeed ^ UInt64(truncatingIfNeeded: name.hashValueStable))
+        let low = tape.linear(dropped, weight: lora.a)
+        return tape.add(y, tape.linear(low, weight: lora.b), scale: lora.scale)
     }
 }
 

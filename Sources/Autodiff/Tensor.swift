@@ -9,8 +9,9 @@ public final class Tensor: @unchecked Sendable {
     /// Product of `shape`.
     public let count: Int
     public let value: FloatBuffer
-    /// True for parameters and for everything computed from one: backward reaches it.
-    public let requiresGrad: Bool
+    /// True for trainable parameters and for everything computed from one: backward reaches it.
+    /// Set false to freeze a parameter (LoRA's base weights).
+    public var requiresGrad: Bool
     /// dLoss/dValue, same shape; nil until backward (or `gradient()`) makes it.
     public private(set) var gradient: FloatBuffer?
     /// Where a zeroed gradient buffer comes from (an arena for activations, the heap for parameters).

@@ -109,4 +109,46 @@ import Testing
         let expected = Float((log(3.0) + (log(exp(1.0) + exp(2.0) + exp(3.0)) - 1)) / 2)
         #expect(abs(loss - expected) < 1e-5)
     }
+
+    @Test func scaledAdd() {
+        var rng = SplitMix(12)
+        let a = rng.tensor([3, 20]), b = rng.tensor([3, 20])
+        let error = check.run([a, b]) { $0.add(a, b, scale: 0.37) }
+        #expect(error < check.tolerance, "relative error \(error)")
+    }
+
+    @Test func dropoutKeepsItsMaskAndScale() {
+        var rng = SplitMix(13)
+        let x = rng.tensor([4, 50])
+        // The finite-difference forwards do not record (dropout is then the identity), so check the
+        // recorded backward against its own mask: dx = dy · mask, mask ∈ {0, 1/(1−p)}.
+        let tape = Tape(pool: ThreadPool(threadCount: 2))
+        let y = tape.dropout(x, probability: 0.25, seed: 99)
+        let again = Tape(pool: ThreadPool(threadCount: 1)).dropout(x, probability: 0.25, seed: 99)
+        #expect(y.values == again.values, "the mask is a function of the seed only")
+        tape.backward(from: y, outputGradient: [Float](repeating: 1, count: x.count))
+        var dropped = 0
+        for i in 0..<x.count {
+            let m = x.gradients[i]
+            #expect(m == 0 || abs(m - 1 / 0.75) < 1e-6)
+            if m == 0 { dropped += 1; #expect(y.values[i] == 0) } else { #expect(abs(y.values[i] - x.values[i] * m) < 1e-6) }
+        }
+        #expect(dropped > 20 && dropped < 80, "about a quarter of 200 dropped, got \(dropped)")
+    }
+
+    @Test func sequenceLogProbabilities() {
+        var rng = SplitMix(14)
+        let logits = rng.tensor([2 * 4, 11], scale: 2)
+        let targets: [Int32] = [3, -100, 5, 10, 0, 1, -100, 2]
+        let error = check.run([logits]) { $0.sequenceLogProbabilities(logits, targets: targets, batch: 2) }
+        #expect(error < check.tolerance, "relative error \(error)")
+    }
+
+    @Test func dpoLoss() {
+        var rng = SplitMix(15)
+        let policy = rng.tensor([6], scale: 3)
+        let reference: [Float] = [-1, -2, 0.5, 0.2, -3, -1]
+        let error = check.run([policy]) { $0.dpoLoss(policy: policy, reference: reference, beta: 0.5) }
+        #expect(error < check.tolerance, "relative error \(error)")
+    }
 }
