@@ -52,6 +52,8 @@ let package = Package(
         .target(name: "Architectures", dependencies: ["Compute", "ModelFiles", "Tokenization"],
                 swiftSettings: modelSettings),
         .target(name: "Generation", dependencies: ["Architectures", "Tokenization"], swiftSettings: modelSettings),
+        // Pretraining and fine-tuning: data loaders over token shards, loops, checkpoints. No HTTP.
+        .target(name: "Training", dependencies: ["Tokenization", "Compute"], swiftSettings: modelSettings),
         // The OpenAI-compatible HTTP edge: parsing, SSE, auth, limits, /metrics. No model logic.
         .target(name: "Server", dependencies: [
             "Generation", "Tokenization", "Architectures", "Compute",
@@ -71,6 +73,7 @@ let package = Package(
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"]),
         .testTarget(name: "ArchitecturesTests", dependencies: ["Architectures", "Generation", "Tokenization", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Tokenization", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "TernCLITests", dependencies: ["TestSupport", "tern"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Generation", "Tokenization", "TestSupport", .product(name: "Logging", package: "swift-log"),
