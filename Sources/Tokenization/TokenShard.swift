@@ -21,7 +21,6 @@ public final class TokenShard: Sendable {
         }
         self.path = path
         header = try Header(bytes: file.bytes, path: path)
-        file.adviseWillNeed()
     }
 
     /// Number of token ids.
