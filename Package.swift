@@ -78,6 +78,7 @@ let package = Package(
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "TestSupport"]),
         .testTarget(name: "ArchitecturesTests", dependencies: ["Architectures", "Autodiff", "Generation", "Tokenization", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Tokenization", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Architectures", "Autodiff", "Compute", "ModelFiles", "Tokenization", "TestSupport"]),
         .testTarget(name: "TernCLITests", dependencies: ["TestSupport", "tern"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Generation", "Tokenization", "TestSupport", .product(name: "Logging", package: "swift-log"),
