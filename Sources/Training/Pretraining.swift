@@ -87,11 +87,13 @@ public final class Pretraining {
         try AtomicFile.write(try encoder.encode(config), to: run + "/config.json")
     }
 
-    /// Runs the remaining steps, calling `progress` after each.
-    public func run(progress: (Progress) -> Void = { _ in }) throws {
+    /// Runs the remaining steps (or stops once `stopAfter` steps are complete, as a kill would,
+    /// without a checkpoint of its own), calling `progress` after each.
+    public func run(stopAfter: Int? = nil, progress: (Progress) -> Void = { _ in }) throws {
         let c = config, schedule = c.schedule
         var window: [(Double, Int)] = []  // (seconds, tokens) of recent steps, for tokens/s
         for s in completed..<c.steps {
+            if let stop = stopAfter, s >= stop { return }
             let t0 = DispatchTime.now().uptimeNanoseconds
             var batches: [(tokens: [Int32], targets: [Int32])] = []
             for _ in 0..<c.gradientAccumulation {
