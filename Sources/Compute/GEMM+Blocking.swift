@@ -1,0 +1,62 @@
+// Cache blocking of a multiply: how k, m and n are cut into the blocks that packing and the
+// thread chunks work on.
+//
+// k: blocks of at most `kcMax`, of nearly equal size, decided by k alone. Each C element sums its
+//    k-blocks in order, one block per micro-kernel call, so results do not depend on m, n or the
+//    thread count (bit-identical on 1 or 2 threads).
+// n: slabs of op(B) packed whole (all of k) before the chunks that read them run; a slab holds
+//    at most `slabFloats` floats.
+// m × n within a slab: chunks of `mc` rows × `partWidth` columns, each packing its own block of
+//    A (mc × kc, in L2) and sweeping its B micro-panels (kc × 32, in L1) over it.
+
+extension GEMM {
+    /// k values per block: a B micro-panel (256 × 32 floats, 32 KiB) stays in the 48 KiB L1
+    /// while A micro-panels (12 KiB) stream past it.
+    static let kcMax = 256
+    /// Rows of A packed per block: 144 × 256 floats = 144 KiB, well inside the 1 MiB L2.
+    static let mcMax = 144
+    /// Floats of packed op(B) per slab (8 MiB): the whole of B for every training shape with k ≤ 2048.
+    static let slabFloats = 2 << 20
+    /// Narrowest chunk (columns) worth repacking A for: 16/width of the FMA work goes to packing.
+    static let minPartWidth = 8 * nr
+
+    /// The blocks of one multiply.
+    struct Blocking {
+        let m: Int, n: Int, k: Int
+        /// Blocks of k, sizes differing by at most 1.
+        let kBlocks: Int
+        /// Rows per chunk (a multiple of `mr`) and chunks along m.
+        let mc: Int, mBlocks: Int
+        /// Columns per packed slab of op(B) (a multiple of `nr`).
+        let slabWidth: Int
+        /// Columns per chunk within a slab (a multiple of `nr`).
+        let partWidth: Int
+
+        /// - threads: the threads that will run chunks; more threads, more and narrower chunks.
+        init(m: Int, n: Int, k: Int, threads: Int) {
+            self.m = m; self.n = n; self.k = k
+            kBlocks = (k + kcMax - 1) / kcMax
+            let rowBlocks = (m + mcMax - 1) / mcMax
+            mc = roundUp((m + rowBlocks - 1) / rowBlocks, to: mr)
+            mBlocks = (m + mc - 1) / mc
+            let widest = max(nr, slabFloats / k / nr * nr)
+            let slabs = (n + widest - 1) / widest
+            slabWidth = roundUp((n + slabs - 1) / slabs, to: nr)
+            // Enough chunks that dynamic claiming evens out threads that run at different speeds
+            // (a shared machine), as long as each stays wide enough to amortize its A packing.
+            let wanted = threads > 1 ? 8 * threads : 1
+            let maxParts = max(1, slabWidth / minPartWidth)
+            let parts = min(maxParts, max(1, (wanted + mBlocks - 1) / mBlocks))
+            partWidth = roundUp((slabWidth + parts - 1) / parts, to: nr)
+        }
+
+        /// First k of block p (p == kBlocks gives k).
+        func kStart(_ p: Int) -> Int {
+            p * (k / kBlocks) + min(p, k % kBlocks)
+        }
+    }
+
+    static func roundUp(_ x: Int, to multiple: Int) -> Int {
+        (x + multiple - 1) / multiple * multiple
+    }
+}
