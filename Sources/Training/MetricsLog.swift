@@ -11,6 +11,8 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
     /// Tokens that counted toward the loss since the start of the run.
     public var tokens: Int?
     public var tokensPerSecond: Double?
+    /// Held-out metrics of the objective besides the loss (DPO: `margin`, `accuracy`).
+    public var extras: [String: Float]?
     public init(step: Int, loss: Float? = nil, validationLoss: Float? = nil, learningRate: Float? = nil,
                 gradientNorm: Float? = nil, tokens: Int? = nil, tokensPerSecond: Double? = nil) {
         self.step = step; self.loss = loss; self.validationLoss = validationLoss; self.learningRate = learningRate

@@ -47,7 +47,7 @@ struct TrainPretrainCommand: ParsableCommand {
         if let seed { c.seed = seed }
         if let threads { c.threads = threads }
         let pool = c.threads.map { ThreadPool(threadCount: $0) } ?? .shared
-        let run = try Pretraining(config: c, resume: resume, pool: pool)
+        let run = try TrainingRun.pretraining(config: c, resume: resume, pool: pool)
         if run.completed > 0 { log("resuming \(c.output) at step \(run.completed)") }
         log("model \(run.graph.config.architecture): \(run.graph.parameters.trainableCount) parameters")
         let bar = ProgressBar(enabled: !quiet)
@@ -67,7 +67,7 @@ final class ProgressBar {
     var lastDraw = 0.0
     init(enabled: Bool) { self.enabled = enabled }
 
-    func update(_ p: Pretraining.Progress) {
+    func update(_ p: TrainingRun.Progress) {
         guard enabled else { return }
         let now = Date().timeIntervalSince1970
         // A terminal redraws at most 10×/s; a log file gets a line per 10 % and at the end.

@@ -50,18 +50,18 @@ import Tokenization
         let data = try Self.shards()
         let whole = temporaryPath("run-whole"), cut = temporaryPath("run-cut")
         defer { for d in [data, whole, cut] { try? FileManager.default.removeItem(atPath: d) } }
-        let a = try Pretraining(config: Self.config(data: data, output: whole), resume: false)
+        let a = try TrainingRun.pretraining(config: Self.config(data: data, output: whole), resume: false)
         try a.run()
         let reference = try MetricsLog(path: whole + "/metrics.jsonl").records
 
         // Stopped after `stopAfter` steps; checkpoints every 7, so 14 resumes exactly where it
         // stopped, 17 redoes 15…17, 1 restarts from nothing.
-        try Pretraining(config: Self.config(data: data, output: cut), resume: false).run(stopAfter: stopAfter)
+        try TrainingRun.pretraining(config: Self.config(data: data, output: cut), resume: false).run(stopAfter: stopAfter)
         #expect(throws: TrainingError.self, "a folder with checkpoints needs --resume") {
-            if stopAfter >= 7 { _ = try Pretraining(config: Self.config(data: data, output: cut), resume: false) }
+            if stopAfter >= 7 { _ = try TrainingRun.pretraining(config: Self.config(data: data, output: cut), resume: false) }
             else { throw TrainingError.badConfig(field: "-", reason: "no checkpoint yet") }
         }
-        let b = try Pretraining(config: Self.config(data: data, output: cut), resume: true)
+        let b = try TrainingRun.pretraining(config: Self.config(data: data, output: cut), resume: true)
         #expect(b.completed == stopAfter / 7 * 7)
         try b.run()
         let resumed = try MetricsLog(path: cut + "/metrics.jsonl").records
