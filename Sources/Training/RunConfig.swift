@@ -64,6 +64,47 @@ public struct RunConfig: Codable, Sendable, Equatable {
     }
 
     public var model = Model()
+    /// Fine-tuning data options (SFT, LoRA, DPO).
+    public var fineTune = FineTune()
+    /// LoRA adapters: when set, only they train (`tern train lora`).
+    public var lora: LoRA?
+    /// DPO's β: how far the policy may move from the reference (TRL's default 0.1).
+    public var dpoBeta: Float = 0.1
+
+    public struct FineTune: Codable, Sendable, Equatable {
+        /// Pack examples into full context windows instead of one padded example per row.
+        public var packed = false
+        /// Every k-th example is held out, k = round(1 / fraction) (0: none).
+        public var validationFraction: Float = 0.1
+        /// A Jinja chat template file (default: the base model's `tokenizer.chat_template`).
+        public var chatTemplate: String?
+        public init() {}
+        enum CodingKeys: String, CodingKey { case packed, validationFraction, chatTemplate }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            packed = try c.decodeIfPresent(Bool.self, forKey: .packed) ?? false
+            validationFraction = try c.decodeIfPresent(Float.self, forKey: .validationFraction) ?? 0.1
+            chatTemplate = try c.decodeIfPresent(String.self, forKey: .chatTemplate)
+        }
+    }
+
+    public struct LoRA: Codable, Sendable, Equatable {
+        public var rank = 8
+        public var alpha: Float = 16
+        public var dropout: Float = 0.05
+        /// Module names (`q_proj`, `v_proj`, … or GGUF's `attn_q`, …).
+        public var targets = ["q_proj", "v_proj"]
+        public init() {}
+        enum CodingKeys: String, CodingKey { case rank, alpha, dropout, targets }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = LoRA()
+            rank = try c.decodeIfPresent(Int.self, forKey: .rank) ?? d.rank
+            alpha = try c.decodeIfPresent(Float.self, forKey: .alpha) ?? d.alpha
+            dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? d.dropout
+            targets = try c.decodeIfPresent([String].self, forKey: .targets) ?? d.targets
+        }
+    }
     /// A GGUF model to start from instead of a random init (its architecture wins over `model`).
     public var initFrom: String?
     /// Folder of token shards for training (`tern data tokenize` output).
@@ -104,7 +145,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case model, initFrom, data, output, batchSize, gradientAccumulation, steps, learningRate, minLearningRate,
+        case model, fineTune, lora, dpoBeta, initFrom, data, output, batchSize, gradientAccumulation, steps, learningRate, minLearningRate,
              warmupSteps, weightDecay, beta1, beta2, gradClip, evalEvery, evalBatches, checkpointEvery, keepCheckpoints,
              logEvery, seed, threads
     }
@@ -114,6 +155,9 @@ public struct RunConfig: Codable, Sendable, Equatable {
         let d = RunConfig()
         func v<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T { try c.decodeIfPresent(T.self, forKey: key) ?? fallback }
         model = try v(.model, d.model)
+        fineTune = try v(.fineTune, d.fineTune)
+        lora = try c.decodeIfPresent(LoRA.self, forKey: .lora)
+        dpoBeta = try v(.dpoBeta, d.dpoBeta)
         initFrom = try c.decodeIfPresent(String.self, forKey: .initFrom)
         data = try v(.data, d.data); output = try v(.output, d.output)
         batchSize = try v(.batchSize, d.batchSize); gradientAccumulation = try v(.gradientAccumulation, d.gradientAccumulation)
@@ -152,7 +196,12 @@ public struct RunConfig: Codable, Sendable, Equatable {
         try require(warmupSteps >= 0, "warmupSteps", "must not be negative")
         try require(checkpointEvery >= 0 && evalEvery >= 0 && logEvery > 0, "checkpointEvery/evalEvery/logEvery", "must not be negative")
         try require(keepCheckpoints > 0, "keepCheckpoints", "must be at least 1")
-        try require(!data.isEmpty, "data", "a token-shard folder is required")
+        try require(!data.isEmpty, "data", "a data path is required")
+        try require(dpoBeta > 0, "dpoBeta", "must be positive")
+        if let l = lora {
+            try require(l.rank > 0 && l.alpha > 0, "lora", "rank and alpha must be positive")
+            try require(l.dropout >= 0 && l.dropout < 1, "lora.dropout", "must be in [0, 1)")
+        }
     }
 
     /// The schedule these settings describe.

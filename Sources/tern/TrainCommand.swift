@@ -9,7 +9,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train decoder models (pretrain, SFT, LoRA, DPO) and measure training speed.",
-        subcommands: [TrainPretrainCommand.self, TrainBenchCommand.self])
+        subcommands: [TrainPretrainCommand.self, TrainSFTCommand.self, TrainLoRACommand.self, TrainDPOCommand.self, TrainBenchCommand.self])
 }
 
 /// `tern train bench`: training tokens/s of the reference configuration on random tokens.

@@ -1,6 +1,4 @@
 import ArgumentParser
-import Compute
-import Foundation
 import Training
 
 /// `tern train pretrain`: next-token pretraining from token shards.
@@ -11,80 +9,93 @@ struct TrainPretrainCommand: ParsableCommand {
         discussion: """
         Settings come from --config (JSON; every field optional, see RunConfig), then flags. The run \
         folder gets config.json, metrics.jsonl, loss.svg and checkpoints/; --resume continues from its \
-        latest checkpoint with the same losses as an uninterrupted run.
+        latest checkpoint with the same losses as an uninterrupted run. --model starts from a GGUF.
         """)
 
-    @Option(help: "Run config (JSON).") var config: String?
-    @Option(help: "Token-shard folder.") var data: String?
-    @Option(help: "Run folder.") var output: String?
-    @Option(help: "Start from this GGUF model instead of a random init.") var initFrom: String?
-    @Option(help: "Optimizer steps.") var steps: Int?
-    @Option(name: .customLong("batch-size"), help: "Sequences per micro-batch.") var batchSize: Int?
-    @Option(name: .customLong("grad-accum"), help: "Micro-batches per step.") var gradientAccumulation: Int?
-    @Option(help: "Context length (tokens per sequence).") var context: Int?
-    @Option(name: .customLong("lr"), help: "Peak learning rate.") var learningRate: Float?
-    @Option(name: .customLong("warmup"), help: "Warmup steps.") var warmupSteps: Int?
-    @Option(name: .customLong("eval-every"), help: "Steps between validation evaluations.") var evalEvery: Int?
-    @Option(name: .customLong("checkpoint-every"), help: "Steps between checkpoints.") var checkpointEvery: Int?
-    @Option(help: "Seed of init, data order and dropout.") var seed: UInt64?
-    @Option(help: "Threads (default: TERN_THREADS or every core).") var threads: Int?
-    @Flag(help: "Continue the run folder's latest checkpoint.") var resume = false
-    @Flag(help: "No progress bar.") var quiet = false
+    @OptionGroup var options: TrainOptions
 
     func run() throws {
-        var c = try config.map(RunConfig.load) ?? RunConfig()
-        if let data { c.data = data }
-        if let output { c.output = output }
-        if let initFrom { c.initFrom = initFrom }
-        if let steps { c.steps = steps }
-        if let batchSize { c.batchSize = batchSize }
-        if let gradientAccumulation { c.gradientAccumulation = gradientAccumulation }
-        if let context { c.model.context = context }
-        if let learningRate { c.learningRate = learningRate }
-        if let warmupSteps { c.warmupSteps = warmupSteps }
-        if let evalEvery { c.evalEvery = evalEvery }
-        if let checkpointEvery { c.checkpointEvery = checkpointEvery }
-        if let seed { c.seed = seed }
-        if let threads { c.threads = threads }
-        let pool = c.threads.map { ThreadPool(threadCount: $0) } ?? .shared
-        let run = try TrainingRun.pretraining(config: c, resume: resume, pool: pool)
-        if run.completed > 0 { log("resuming \(c.output) at step \(run.completed)") }
-        log("model \(run.graph.config.architecture): \(run.graph.parameters.trainableCount) parameters")
-        let bar = ProgressBar(enabled: !quiet)
-        try run.run { p in bar.update(p) }
-        bar.finish()
-        if let v = run.validationLoss() { log(String(format: "validation loss %.4f", v)) }
-        log("run folder: \(c.output) (metrics.jsonl, loss.svg, checkpoints/)")
+        let c = try options.settings()
+        try options.execute(TrainingRun.pretraining(config: c, resume: options.resume, pool: options.pool(c)))
     }
-
-    func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 }
 
-/// One line on stderr, redrawn: step/total, a bar, loss, validation loss, tokens/s, ETA.
-final class ProgressBar {
-    let enabled: Bool
-    let isTerminal = isatty(2) != 0
-    var lastDraw = 0.0
-    init(enabled: Bool) { self.enabled = enabled }
+/// Options of the fine-tuning commands.
+struct FineTuneOptions: ParsableArguments {
+    @Flag(help: "Pack examples into full context windows (no padding).") var packed = false
+    @Option(name: .customLong("chat-template"), help: "Jinja chat template file (default: the model's).") var chatTemplate: String?
+    @Option(name: .customLong("validation-fraction"), help: "Share of records held out (every k-th).") var validationFraction: Float?
 
-    func update(_ p: TrainingRun.Progress) {
-        guard enabled else { return }
-        let now = Date().timeIntervalSince1970
-        // A terminal redraws at most 10×/s; a log file gets a line per 10 % and at the end.
-        if isTerminal ? now - lastDraw < 0.1 && p.step < p.steps : p.step % max(1, p.steps / 10) != 0 && p.step < p.steps { return }
-        lastDraw = now
-        let width = 24, filled = width * p.step / max(1, p.steps)
-        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        var line = String(format: "step %d/%d %@ loss %.4f", p.step, p.steps, bar, p.loss)
-        if let v = p.validationLoss { line += String(format: " val %.4f", v) }
-        line += String(format: " lr %.2e %.0f tok/s ETA %@", p.learningRate, p.tokensPerSecond, Self.duration(p.eta))
-        FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
+    func apply(to c: inout RunConfig) {
+        if packed { c.fineTune.packed = true }
+        if let chatTemplate { c.fineTune.chatTemplate = chatTemplate }
+        if let validationFraction { c.fineTune.validationFraction = validationFraction }
     }
+}
 
-    func finish() { if enabled && isTerminal { FileHandle.standardError.write(Data("\n".utf8)) } }
+/// LoRA settings as flags.
+struct LoRAOptions: ParsableArguments {
+    @Option(help: "Adapter rank r.") var rank: Int?
+    @Option(help: "Adapter alpha (scale alpha/r).") var alpha: Float?
+    @Option(name: .customLong("lora-dropout"), help: "Dropout on the adapters' input.") var dropout: Float?
+    @Option(help: "Comma-separated modules (q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj).") var targets: String?
 
-    static func duration(_ s: Double) -> String {
-        let t = Int(s.rounded())
-        return t >= 3600 ? String(format: "%dh%02dm", t / 3600, t / 60 % 60) : String(format: "%dm%02ds", t / 60, t % 60)
+    var given: Bool { rank != nil || alpha != nil || dropout != nil || targets != nil }
+
+    func apply(to c: inout RunConfig) {
+        var l = c.lora ?? RunConfig.LoRA()
+        if let rank { l.rank = rank }
+        if let alpha { l.alpha = alpha }
+        if let dropout { l.dropout = dropout }
+        if let targets { l.targets = targets.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        c.lora = l
+    }
+}
+
+/// `tern train sft`: supervised fine-tuning on conversations, loss on assistant tokens only.
+struct TrainSFTCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sft", abstract: "Supervised fine-tuning of a GGUF model on {\"messages\":[...]} JSONL (assistant tokens only).")
+    @OptionGroup var options: TrainOptions
+    @OptionGroup var fineTune: FineTuneOptions
+
+    func run() throws {
+        var c = try options.settings()
+        fineTune.apply(to: &c)
+        try options.execute(TrainingRun.fineTuning(.sft, config: c, resume: options.resume, pool: options.pool(c)))
+    }
+}
+
+/// `tern train lora`: SFT that trains low-rank adapters only.
+struct TrainLoRACommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lora", abstract: "LoRA fine-tuning (adapters only) of a GGUF model on {\"messages\":[...]} JSONL.")
+    @OptionGroup var options: TrainOptions
+    @OptionGroup var fineTune: FineTuneOptions
+    @OptionGroup var lora: LoRAOptions
+
+    func run() throws {
+        var c = try options.settings()
+        fineTune.apply(to: &c)
+        lora.apply(to: &c)
+        try options.execute(TrainingRun.fineTuning(.sft, config: c, resume: options.resume, pool: options.pool(c)))
+    }
+}
+
+/// `tern train dpo`: direct preference optimization against the frozen starting model.
+struct TrainDPOCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dpo", abstract: "DPO of a GGUF model on {\"prompt\",\"chosen\",\"rejected\"} JSONL (LoRA with --rank).")
+    @OptionGroup var options: TrainOptions
+    @OptionGroup var fineTune: FineTuneOptions
+    @OptionGroup var lora: LoRAOptions
+    @Option(help: "DPO β (default 0.1).") var beta: Float?
+
+    func run() throws {
+        var c = try options.settings()
+        fineTune.apply(to: &c)
+        if lora.given { lora.apply(to: &c) }
+        if let beta { c.dpoBeta = beta }
+        try options.execute(TrainingRun.fineTuning(.dpo, config: c, resume: options.resume, pool: options.pool(c)))
     }
 }
