@@ -151,4 +151,34 @@ import Testing
         let error = check.run([policy]) { $0.dpoLoss(policy: policy, reference: reference, beta: 0.5) }
         #expect(error < check.tolerance, "relative error \(error)")
     }
+
+    @Test func causalAttentionAcrossQueryBlocks() {
+        // T = 150 spans three 64-row query blocks (the last one partial): values against a plain
+        // softmax(QKᵀ)V, gradients against finite differences.
+        var rng = SplitMix(16)
+        let t = 150, hd = 4
+        let q = rng.tensor([t, 2 * hd]), k = rng.tensor([t, hd]), v = rng.tensor([t, hd])
+        let tape = Tape(pool: ThreadPool(threadCount: 2))
+        let out = tape.causalAttention(query: HeadView(q), key: HeadView(k), value: HeadView(v), batch: 1,
+                                       heads: 2, kvHeads: 1, headDim: hd, scale: 0.6).values
+        var worst: Float = 0
+        for h in 0..<2 {
+            for i in 0..<t {
+                var scores = (0...i).map { j in (0..<hd).reduce(Float(0)) { $0 + q.values[i * 2 * hd + h * hd + $1] * k.values[j * hd + $1] } * 0.6 }
+                let m = scores.max()!
+                scores = scores.map { Foundation.exp($0 - m) }
+                let total = scores.reduce(0, +)
+                for d in 0..<hd {
+                    let expected = (0...i).reduce(Float(0)) { $0 + scores[$1] / total * v.values[$1 * hd + d] }
+                    worst = max(worst, abs(out[i * 2 * hd + h * hd + d] - expected))
+                }
+            }
+        }
+        #expect(worst < 1e-5, "max |Δ| \(worst) against the plain attention")
+        let error = GradientCheck(samples: 40).run([q, k, v]) { t2 in
+            t2.causalAttention(query: HeadView(q), key: HeadView(k), value: HeadView(v), batch: 1,
+                               heads: 2, kvHeads: 1, headDim: hd, scale: 0.6)
+        }
+        #expect(error < check.tolerance, "relative error \(error)")
+    }
 }
