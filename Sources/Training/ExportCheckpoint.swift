@@ -39,9 +39,7 @@ public struct CheckpointExport: Sendable {
     /// Builds the graph and writes the export; returns the graph it wrote.
     @discardableResult
     public func run() throws -> DecoderGraph {
-        let json: TokenizerJSON
-        do { json = try TokenizerJSON(contentsOf: tokenizer) } catch { throw ExportError.tokenizer(path: tokenizer, reason: error.description) }
-        let vocabulary = GGUFExport.vocabulary(json)
+        let vocabulary = try GGUFExport.vocabulary(contentsOf: tokenizer)
         let graph = try Self.graph(checkpoint: checkpoint, config: try RunConfig.load(config), vocabularySize: vocabulary.tokens.count)
         switch format {
         case .gguf:

@@ -1,3 +1,4 @@
+import Foundation
 import ModelFiles
 import Tokenization
 
@@ -18,6 +19,19 @@ extension GGUFExport {
             let specials = json.addedTokens.filter(\.special)
             v.special.eos = endOfTextTokens.lazy.compactMap { name in specials.first { $0.content == name }?.id }.first
         }
+        return v
+    }
+
+    /// `vocabulary(_:)` of the `tokenizer.json` at `path`, with its padding token
+    /// (`padding.pad_id`) when the file sets one.
+    public static func vocabulary(contentsOf path: String) throws(ExportError) -> Vocabulary {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw .tokenizer(path: path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        var v: Vocabulary
+        do { v = vocabulary(try TokenizerJSON(json: text)) } catch { throw .tokenizer(path: path, reason: error.description) }
+        if let pad = (try? TemplateValue(json: text))?["padding"]?["pad_id"]?.intValue { v.special.padding = pad }
         return v
     }
 

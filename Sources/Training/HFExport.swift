@@ -40,8 +40,8 @@ public enum HFExport {
     /// What to write besides the weights.
     public struct Options: Sendable {
         public var dtype: DType
-        /// A `tokenizer.json` to copy into the folder; its BOS/EOS (`GGUFExport.vocabulary`) go to
-        /// config.json and generation_config.json.
+        /// A `tokenizer.json` to copy into the folder; its BOS/EOS/padding ids
+        /// (`GGUFExport.vocabulary(contentsOf:)`) go to config.json and generation_config.json.
         public var tokenizerPath: String?
         public init(dtype: DType = .f32, tokenizerPath: String? = nil) {
             self.dtype = dtype; self.tokenizerPath = tokenizerPath
@@ -55,9 +55,7 @@ public enum HFExport {
         var special = SpecialTokenIDs()
         var tokenizerBytes: [UInt8]?
         if let path = options.tokenizerPath {
-            do { special = GGUFExport.vocabulary(try TokenizerJSON(contentsOf: path)).special } catch {
-                throw .tokenizer(path: path, reason: error.description)
-            }
+            special = try GGUFExport.vocabulary(contentsOf: path).special
             guard let data = FileManager.default.contents(atPath: path) else { throw .io(path: path, reason: "cannot read") }
             tokenizerBytes = Array(data)
         }

@@ -168,8 +168,9 @@ import Training
         }
     }
 
-    /// A tokenizer.json's EOS: the post-processor's, else the first special token named like one.
-    @Test func vocabularyFromTokenizerJSONFindsTheEOS() {
+    /// A tokenizer.json's EOS: the post-processor's, else the first special token named like one;
+    /// its padding token from `padding.pad_id`.
+    @Test func vocabularyFromTokenizerJSONFindsTheEOS() throws {
         var json = TokenizerJSON(pattern: .gpt2, vocabulary: TinyModel.byteSymbols, merges: [],
                                  addedTokens: [.init(id: 256, content: "<|im_start|>", special: true),
                                                .init(id: 257, content: "<|endoftext|>", special: true)])
@@ -177,8 +178,14 @@ import Training
         #expect(GGUFExport.vocabulary(json).preTokenizer == "gpt-2")
         json.suffixToken = 256
         #expect(GGUFExport.vocabulary(json).special.eos == 256)
-        json.addedTokens.removeLast()
         json.suffixToken = nil
+        // The file's padding token, when it sets one.
+        let path = temporaryPath("padded-tokenizer.json")
+        let padding = #""padding": {"strategy": "BatchLongest", "direction": "Right", "pad_to_multiple_of": null, "pad_id": 256, "pad_type_id": 0, "pad_token": "<|im_start|>"}"#
+        try json.jsonString().replacingOccurrences(#""padding": null"#, padding).write(toFile: path, atomically: true, encoding: .utf8)
+        let read = try GGUFExport.vocabulary(contentsOf: path)
+        #expect(read.special.padding == 256 && read.special.eos == 257)
+        json.addedTokens.removeLast()
         #expect(GGUFExport.vocabulary(json).special.eos == nil)
     }
 }
