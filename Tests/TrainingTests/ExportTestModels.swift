@@ -83,9 +83,12 @@ enum ExportTestModels {
         return worst / max(scale, 1e-30)
     }
 
+    /// A temporary path of its own (`temporaryPath`'s counter is not atomic under parallel tests).
+    static func uniquePath(_ name: String) -> String { temporaryPath("\(UUID().uuidString.prefix(8))-\(name)") }
+
     /// A fresh empty temporary folder.
     static func temporaryFolder(_ name: String) throws -> String {
-        let path = temporaryPath(name)
+        let path = uniquePath(name)
         try? FileManager.default.removeItem(atPath: path)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path

@@ -25,7 +25,7 @@ import Training
 
     static func export(_ graph: DecoderGraph, _ type: GGUFExport.MatrixType, vocabulary: Vocabulary = vocabulary(),
                        template: String? = nil) throws -> GGUFFile {
-        let path = temporaryPath("export-\(graph.config.architecture)-\(type).gguf")
+        let path = ExportTestModels.uniquePath("export-\(graph.config.architecture)-\(type).gguf")
         try GGUFExport.write(graph, vocabulary: vocabulary, options: .init(type: type, name: "tiny", chatTemplate: template), to: path)
         return try GGUFFile(path: path)
     }
@@ -180,7 +180,7 @@ import Training
         #expect(GGUFExport.vocabulary(json).special.eos == 256)
         json.suffixToken = nil
         // The file's padding token, when it sets one.
-        let path = temporaryPath("padded-tokenizer.json")
+        let path = ExportTestModels.uniquePath("padded-tokenizer.json")
         let padding = #""padding": {"strategy": "BatchLongest", "direction": "Right", "pad_to_multiple_of": null, "pad_id": 256, "pad_type_id": 0, "pad_token": "<|im_start|>"}"#
         try json.jsonString().replacingOccurrences(#""padding": null"#, padding).write(toFile: path, atomically: true, encoding: .utf8)
         let read = try GGUFExport.vocabulary(contentsOf: path)

@@ -95,7 +95,7 @@ import Training
         Self.train(graph, tokenizer: tokenizer, eos: vocabulary.special.eos!)
         let prompt = tokenizer.encode(Self.prompt, addSpecial: false)
         for type in [GGUFExport.MatrixType.f32, .q8_0] {
-            let path = temporaryPath("llamacpp-\(type).gguf")
+            let path = ExportTestModels.uniquePath("llamacpp-\(type).gguf")
             try GGUFExport.write(graph, vocabulary: vocabulary, options: .init(type: type), to: path)
             let model = try DecoderModel(path: path)
             let cache = model.makeCache()
@@ -133,7 +133,7 @@ import Training
             tape.reset()
         }
         let ours = sequence[promptCount...].map(Int.init)
-        let path = temporaryPath("llamacpp-gpt2.gguf")
+        let path = ExportTestModels.uniquePath("llamacpp-gpt2.gguf")
         try GGUFExport.write(graph, vocabulary: vocabulary, to: path)
         let reference = try Self.llamaCpp(path)
         #expect(reference.prompt_tokens == sequence[..<promptCount].map(Int.init))

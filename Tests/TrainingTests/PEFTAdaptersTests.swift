@@ -85,7 +85,7 @@ import Training
     }
 
     @Test func refusals() throws {
-        #expect(throws: ExportError.self) { try PEFTAdapters.save(try ExportTestModels.graph("llama"), to: temporaryPath("none")) }
+        #expect(throws: ExportError.self) { try PEFTAdapters.save(try ExportTestModels.graph("llama"), to: ExportTestModels.uniquePath("none")) }
         let graph = try ExportTestModels.adaptedGraph("llama")
         let folder = try Self.saved(graph)
         let path = folder + "/adapter_config.json"

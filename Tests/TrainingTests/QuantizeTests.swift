@@ -75,7 +75,7 @@ import TestSupport
         // Exact halfway cases and zero blocks too.
         for j in 0..<32 { x[j] = Float(j - 16) * 0.5; x[32 + j] = 0 }
         x[0] = 127 / 16 * 8
-        let input = temporaryPath("q8-input.f32"), output = temporaryPath("q8-output.bin")
+        let input = ExportTestModels.uniquePath("q8-input.f32"), output = ExportTestModels.uniquePath("q8-output.bin")
         try x.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: input)) }
         let script = """
             import sys, numpy as np
