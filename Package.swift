@@ -80,9 +80,6 @@ let package = Package(
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Tokenization", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Architectures", "Autodiff", "Compute", "ModelFiles", "Tokenization", "TestSupport"]),
         .testTarget(name: "TernCLITests", dependencies: ["TestSupport", "tern"]),
-        .testTarget(name: "TrainingTests", dependencies: [
-            "Training", "Architectures", "Autodiff", "Compute", "ModelFiles", "Tokenization", "TestSupport",
-        ]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Generation", "Tokenization", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
