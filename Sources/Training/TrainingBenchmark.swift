@@ -36,13 +36,7 @@ public enum TrainingBenchmark {
         var loss: Float = 0
         for _ in 0..<warmup + steps {
             let start = DispatchTime.now().uptimeNanoseconds
-            graph.parameters.zeroGradients()
-            let l = graph.loss(tape, tokens: tokens, targets: targets, batch: batch)
-            loss = l.values[0]
-            tape.backward(from: l)
-            tape.reset()
-            GradientClipping.clip(graph.parameters, maxNorm: 1)
-            optimizer.update(lr: 6e-4, pool: pool)
+            loss = optimizerStep(graph, tape: tape, optimizer: optimizer, tokens: tokens, targets: targets, batch: batch, lr: 6e-4)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
         let timed = times.dropFirst(warmup).sorted()

@@ -55,7 +55,7 @@ import Training
         var stream: [Int32] = []
         for _ in 0..<3 { for l in lines { stream += tokenizer.encode(l + "\n", addSpecial: false).map(Int32.init) + [Int32(eos)] } }
         let optimizer = AdamW(graph.parameters, .init(weightDecay: 0))
-        let step = TrainingStep(graph: graph, optimizer: optimizer, tape: Tape(pool: ThreadPool(threadCount: 2)))
+        let tape = Tape(pool: ThreadPool(threadCount: 2))
         var rng = SeededGenerator(seed: 5)
         let t = 32, batch = 8
         for _ in 0..<120 {
@@ -65,7 +65,7 @@ import Training
                 x += stream[start..<start + t]
                 y += stream[start + 1..<start + t + 1]
             }
-            _ = step.run([(x, y)], batch: batch, lr: 3e-3)
+            optimizerStep(graph, tape: tape, optimizer: optimizer, tokens: x, targets: y, batch: batch, lr: 3e-3)
         }
     }
 

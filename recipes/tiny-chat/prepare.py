@@ -38,7 +38,9 @@ with open(os.path.join(out, "kjv.jsonl"), "w", encoding="utf-8") as f:
 # Conversations alternate user / assistant, starting with the user.
 root = os.path.join(os.path.dirname(chatterbot_corpus.__file__), "data", "english")
 rows = 0
-with open(os.path.join(out, "chat.jsonl"), "w", encoding="utf-8") as f:
+# chat_text.jsonl: the same conversations as plain text, so the tokenizer learns their words too.
+with open(os.path.join(out, "chat.jsonl"), "w", encoding="utf-8") as f, \
+        open(os.path.join(out, "chat_text.jsonl"), "w", encoding="utf-8") as text:
     for path in sorted(glob.glob(os.path.join(root, "*.yml"))):
         for conv in yaml.safe_load(open(path, encoding="utf-8")).get("conversations", []):
             turns = [str(t).strip() for t in conv if str(t).strip()]
@@ -48,5 +50,6 @@ with open(os.path.join(out, "chat.jsonl"), "w", encoding="utf-8") as f:
                 turns = turns[:-1]
             msgs = [{"role": "user" if i % 2 == 0 else "assistant", "content": t} for i, t in enumerate(turns)]
             f.write(json.dumps({"messages": msgs}, ensure_ascii=False) + "\n")
+            text.write(json.dumps({"text": "\n".join(turns)}, ensure_ascii=False) + "\n")
             rows += 1
 print(json.dumps({"chapters": len(chapters), "conversations": rows}))
