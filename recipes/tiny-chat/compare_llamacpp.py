@@ -22,7 +22,7 @@ out = subprocess.run([a.tern, "generate", "--model", a.model, "--chat", "--promp
 tern = json.loads(out)
 prompt, ours = tern["prompt_tokens"], tern["tokens"]
 
-llm = llama_cpp.Llama(model_path=a.model, n_ctx=512, n_threads=2, verbose=False)
+llm = llama_cpp.Llama(model_path=a.model, n_ctx=256, n_threads=2, verbose=False)
 theirs = []
 for token in llm.generate(prompt, temp=0.0, top_k=1, top_p=1.0, repeat_penalty=1.0, reset=True):
     if llm.token_eos() == token or len(theirs) == len(ours):
