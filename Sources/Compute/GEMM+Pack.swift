@@ -6,15 +6,14 @@ extension GEMM {
     /// Packs rows i0 ..< i0+rows and columns k0 ..< k0+kc of op(A) into micro-panels of `mr`
     /// rows: panel q holds rows i0+12q …, laid out (kc, 12), at ap + q·kc·12.
     static func packA(_ op: Operands, i0: Int, rows: Int, k0: Int, kc: Int, into ap: UnsafeMutablePointer<Float>) {
+        if op.transposeA {
+            packContiguous(op.a + k0 * op.lda + i0, stride: op.lda, count: rows, width: mr, kc: kc, into: ap)
+            return
+        }
         var q = 0
         while q * mr < rows {
-            let r0 = i0 + q * mr, valid = min(mr, rows - q * mr)
-            let panel = ap + q * kc * mr
-            if op.transposeA {
-                packPanelContiguous(op.a + k0 * op.lda + r0, stride: op.lda, valid: valid, width: mr, kc: kc, into: panel)
-            } else {
-                packPanelStrided(op.a + r0 * op.lda + k0, stride: op.lda, valid: valid, width: mr, kc: kc, into: panel)
-            }
+            packPanelStrided(op.a + (i0 + q * mr) * op.lda + k0, stride: op.lda, valid: min(mr, rows - q * mr),
+                             width: mr, kc: kc, into: ap + q * kc * mr)
             q += 1
         }
     }
@@ -22,42 +21,48 @@ extension GEMM {
     /// Packs rows k0 ..< k0+kc and columns j0 ..< j0+cols of op(B) into micro-panels of `nr`
     /// columns: panel q holds columns j0+32q …, laid out (kc, 32), at bp + q·kc·32.
     static func packB(_ op: Operands, k0: Int, kc: Int, j0: Int, cols: Int, into bp: UnsafeMutablePointer<Float>) {
+        if !op.transposeB {
+            packContiguous(op.b + k0 * op.ldb + j0, stride: op.ldb, count: cols, width: nr, kc: kc, into: bp)
+            return
+        }
         var q = 0
         while q * nr < cols {
-            let c0 = j0 + q * nr, valid = min(nr, cols - q * nr)
-            let panel = bp + q * kc * nr
-            if op.transposeB {
-                packPanelStrided(op.b + c0 * op.ldb + k0, stride: op.ldb, valid: valid, width: nr, kc: kc, into: panel)
-            } else {
-                packPanelContiguous(op.b + k0 * op.ldb + c0, stride: op.ldb, valid: valid, width: nr, kc: kc, into: panel)
-            }
+            packPanelStrided(op.b + (j0 + q * nr) * op.ldb + k0, stride: op.ldb, valid: min(nr, cols - q * nr),
+                             width: nr, kc: kc, into: bp + q * kc * nr)
             q += 1
         }
     }
 
-    /// A panel whose `width` values per k are contiguous in the source:
-    /// panel[k·width + j] = src[k·stride + j] for j < valid, 0 beyond.
+    /// Panels of `width` (`mr` or `nr`) values per k from a source whose `count` values per k are
+    /// contiguous (A transposed, B normal): panel q at + q·kc·width, panel q[k·width + j] =
+    /// src[k·stride + q·width + j], 0 past count. One source row at a time, across all panels,
+    /// so that each row is read once, in order, however large the stride (which may map every
+    /// row to the same cache set).
     @inline(__always)
-    static func packPanelContiguous(_ src: UnsafePointer<Float>, stride: Int, valid: Int, width: Int, kc: Int,
-                                    into panel: UnsafeMutablePointer<Float>) {
-        if valid == width && width == nr {
-            for k in 0..<kc {
-                let s = src + k * stride, d = panel + k * nr
-                UnsafeMutableRawPointer(d).storeBytes(of: UnsafeRawPointer(s).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
-                UnsafeMutableRawPointer(d + 16).storeBytes(of: UnsafeRawPointer(s + 16).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+    static func packContiguous(_ src: UnsafePointer<Float>, stride: Int, count: Int, width: Int, kc: Int,
+                               into panels: UnsafeMutablePointer<Float>) {
+        let full = count / width, rest = count - full * width
+        for k in 0..<kc {
+            let s = UnsafeRawPointer(src + k * stride)
+            var d = UnsafeMutableRawPointer(panels + k * width)
+            let panelBytes = kc * width * 4
+            for q in 0..<full {
+                let o = q * width * 4
+                if width == nr {
+                    d.storeBytes(of: s.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self), as: SIMD16<Float>.self)
+                    d.storeBytes(of: s.loadUnaligned(fromByteOffset: o + 64, as: SIMD16<Float>.self), toByteOffset: 64,
+                                 as: SIMD16<Float>.self)
+                } else {
+                    d.storeBytes(of: s.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    d.storeBytes(of: s.loadUnaligned(fromByteOffset: o + 32, as: SIMD4<Float>.self), toByteOffset: 32,
+                                 as: SIMD4<Float>.self)
+                }
+                d += panelBytes
             }
-        } else if valid == width && width == mr {
-            for k in 0..<kc {
-                let s = UnsafeRawPointer(src + k * stride), d = UnsafeMutableRawPointer(panel + k * mr)
-                d.storeBytes(of: s.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
-                d.storeBytes(of: s.loadUnaligned(fromByteOffset: 32, as: SIMD4<Float>.self), toByteOffset: 32,
-                             as: SIMD4<Float>.self)
-            }
-        } else {
-            for k in 0..<kc {
-                let s = src + k * stride, d = panel + k * width
-                for j in 0..<valid { d[j] = s[j] }
-                for j in valid..<width { d[j] = 0 }
+            if rest > 0 {
+                let values = src + k * stride + full * width, p = d.assumingMemoryBound(to: Float.self)
+                for j in 0..<rest { p[j] = values[j] }
+                for j in rest..<width { p[j] = 0 }
             }
         }
     }
