@@ -15,7 +15,8 @@ extension GEMM {
     static let kcMax = 256
     /// Rows of A packed per block: 144 × 256 floats = 144 KiB, well inside the 1 MiB L2.
     static let mcMax = 144
-    /// Floats of packed op(B) per slab (8 MiB): the whole of B for every training shape with k ≤ 2048.
+    /// Floats of packed op(B) per slab (8 MiB, which stays in L3): all of B for the training
+    /// shapes but the vocabulary projection (k·n = 384·8192: two slabs) and fc2's weight gradient.
     static let slabFloats = 2 << 20
     /// Fewest rows per chunk when m is cut finer for threads: a B micro-panel loaded into L1
     /// still serves 4 micro-kernel calls.
