@@ -19,8 +19,9 @@ extension GEMM {
     /// shapes but the vocabulary projection (k·n = 384·8192: two slabs) and fc2's weight gradient.
     static let slabFloats = 2 << 20
     /// Fewest rows per chunk when m is cut finer for threads: a B micro-panel loaded into L1
-    /// still serves 4 micro-kernel calls.
-    static let mcMin = 4 * mr
+    /// still serves 8 micro-kernel calls (at 6, the weight gradients, whose B streams from L3,
+    /// ran ~10 % slower per thread).
+    static let mcMin = 8 * mr
     /// Narrowest chunk (columns) worth repacking A for.
     static let minPartWidth = 8 * nr
     /// Chunks per thread and slab to aim for.
