@@ -15,10 +15,17 @@ extension GEMM {
     static let kcMax = 256
     /// Rows of A packed per block: 144 × 256 floats = 144 KiB, well inside the 1 MiB L2.
     static let mcMax = 144
-    /// Floats of packed op(B) per slab (8 MiB): the whole of B for every training shape with k ≤ 2048.
+    /// Floats of packed op(B) per slab (8 MiB, which stays in L3): all of B for the training
+    /// shapes but the vocabulary projection (k·n = 384·8192: two slabs) and fc2's weight gradient.
     static let slabFloats = 2 << 20
-    /// Narrowest chunk (columns) worth repacking A for: 16/width of the FMA work goes to packing.
+    /// Fewest rows per chunk when m is cut finer for threads: a B micro-panel loaded into L1
+    /// still serves 8 micro-kernel calls (at 6, the weight gradients, whose B streams from L3,
+    /// ran ~10 % slower per thread).
+    static let mcMin = 8 * mr
+    /// Narrowest chunk (columns) worth repacking A for.
     static let minPartWidth = 8 * nr
+    /// Chunks per thread and slab to aim for.
+    static let chunksPerThread = 16
 
     /// The blocks of one multiply.
     struct Blocking {
@@ -32,19 +39,20 @@ extension GEMM {
         /// Columns per chunk within a slab (a multiple of `nr`).
         let partWidth: Int
 
-        /// - threads: the threads that will run chunks; more threads, more and narrower chunks.
+        /// - threads: the threads that will run chunks; more threads, more and smaller chunks.
         init(m: Int, n: Int, k: Int, threads: Int) {
             self.m = m; self.n = n; self.k = k
             kBlocks = (k + kcMax - 1) / kcMax
-            let rowBlocks = (m + mcMax - 1) / mcMax
-            mc = roundUp((m + rowBlocks - 1) / rowBlocks, to: mr)
-            mBlocks = (m + mc - 1) / mc
             let widest = max(nr, slabFloats / k / nr * nr)
             let slabs = (n + widest - 1) / widest
             slabWidth = roundUp((n + slabs - 1) / slabs, to: nr)
-            // Enough chunks that dynamic claiming evens out threads that run at different speeds
-            // (a shared machine), as long as each stays wide enough to amortize its A packing.
-            let wanted = threads > 1 ? 8 * threads : 1
+            // Enough chunks per slab that dynamic claiming evens out threads running at different
+            // speeds (a shared machine). Split m first, down to `mcMin` rows (smaller blocks only
+            // cost B reuse), then n, down to `minPartWidth` (each part repacks its A).
+            let wanted = threads > 1 ? chunksPerThread * threads : 1
+            let rowBlocks = max((m + mcMax - 1) / mcMax, min(wanted, (m + mcMin - 1) / mcMin))
+            mc = roundUp((m + rowBlocks - 1) / rowBlocks, to: mr)
+            mBlocks = (m + mc - 1) / mc
             let maxParts = max(1, slabWidth / minPartWidth)
             let parts = min(maxParts, max(1, (wanted + mBlocks - 1) / mBlocks))
             partWidth = roundUp((slabWidth + parts - 1) / parts, to: nr)

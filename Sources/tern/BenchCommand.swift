@@ -2,9 +2,19 @@ import ArgumentParser
 import Foundation
 import Generation
 
+/// `tern bench`: throughput measurements; a model's prefill and decode unless a subcommand says otherwise.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
+        abstract: "Measure throughput: a model's prefill and decode (default), or the training GEMMs.",
+        subcommands: [ModelBenchCommand.self, GEMMBenchCommand.self],
+        defaultSubcommand: ModelBenchCommand.self)
+}
+
+/// `tern bench [model]`: prefill and decode tokens per second of one model.
+struct ModelBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model",
         abstract: "Measure prefill (pp) and decode (tg) tokens per second, like llama-bench.")
 
     @OptionGroup var modelOptions: ModelOptions

@@ -74,6 +74,29 @@ import TestSupport
         problem.check(alpha: 1, accumulate: true, pool: nil)
     }
 
+    /// Packing only moves values: the same op(A) and op(B), stored in any of the four layouts,
+    /// give bit-identical C.
+    @Test func resultsIndependentOfLayout() {
+        let (m, n, k) = (45, 70, 300)
+        var rng = SplitMix64(seed: 21)
+        let opA = rng.floats(m * k), opB = rng.floats(k * n)   // (m, k) and (k, n), row-major
+        var first: [UInt32]?
+        for (ta, tb) in Self.layouts {
+            let a = ta ? (0..<k * m).map { opA[($0 % m) * k + $0 / m] } : opA   // stored (k, m) when transposed
+            let b = tb ? (0..<n * k).map { opB[($0 % k) * n + $0 / k] } : opB   // stored (n, k) when transposed
+            var c = [Float](repeating: 0, count: m * n)
+            GEMM.multiply(m: m, n: n, k: k, alpha: 0.3, a: a, lda: ta ? m : k, transposeA: ta,
+                          b: b, ldb: tb ? k : n, transposeB: tb, c: &c, ldc: n, pool: nil)
+            let bits = c.map(\.bitPattern)
+            if let first {
+                let differing = zip(bits, first).filter { $0 != $1 }.count
+                #expect(differing == 0, "transposeA \(ta) transposeB \(tb): \(differing) elements differ")
+            } else {
+                first = bits
+            }
+        }
+    }
+
     /// Single-threaded multiplies run concurrently from the chunks of a pool (attention: one per
     /// batch and head), each with its own packing buffers.
     @Test func concurrentCallsOnTheCallingThread() {
