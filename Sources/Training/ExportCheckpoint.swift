@@ -12,8 +12,11 @@ public struct CheckpointExport: Sendable {
     public enum Format: String, Sendable, CaseIterable {
         /// One GGUF file for llama.cpp / Ollama / `tern generate`.
         case gguf
-        /// A transformers folder (config.json, model.safetensors, tokenizer.json).
+        /// A transformers folder (config.json, model.safetensors, tokenizer.json); a LoRA run's
+        /// adapters are merged into the weights.
         case hf
+        /// A LoRA run's adapters alone, as PEFT files (adapter_config.json, adapter_model.safetensors).
+        case peft
     }
 
     /// A checkpoint folder (`…/checkpoints/step-00001000`), or a run folder (its latest checkpoint).
@@ -57,7 +60,13 @@ public struct CheckpointExport: Sendable {
             guard let d = HFExport.DType(rawValue: type) else {
                 throw TrainingError.badConfig(field: "type", reason: "'\(type)' (HF: \(HFExport.DType.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
+            if !graph.adapters.isEmpty { graph.mergeAdapters() }
             try HFExport.write(graph, to: output, options: .init(dtype: d, tokenizerPath: tokenizer))
+        case .peft:
+            guard !graph.adapters.isEmpty else {
+                throw TrainingError.badCheckpoint(path: checkpoint, reason: "holds no LoRA adapters (format peft is for `tern train lora` runs)")
+            }
+            try PEFTAdapters.save(graph, to: output, baseModel: try RunConfig.load(config).initFrom ?? "")
         }
         return graph
     }
@@ -73,7 +82,7 @@ public struct CheckpointExport: Sendable {
         let file: SafeTensorsFile
         do { file = try SafeTensorsFile(path: path) } catch { throw TrainingError.badCheckpoint(path: folder, reason: error.description) }
         if let lora = file.names.first(where: { $0.hasSuffix(".lora_a") || $0.hasSuffix(".lora_b") }) {
-            throw TrainingError.badCheckpoint(path: folder, reason: "'\(lora)' is a LoRA matrix: export adapters with PEFTAdapters.save (the run config does not record their alpha)")
+            return try adapted(file, folder: folder, config: config, example: lora)
         }
         let graph: DecoderGraph
         if let base = config.initFrom {
@@ -97,6 +106,28 @@ public struct CheckpointExport: Sendable {
             guard info.shape == e.tensor.shape else {
                 throw TrainingError.badCheckpoint(path: folder, reason: "'\(e.name)' has shape \(info.shape), the configured model needs \(e.tensor.shape)")
             }
+            try Checkpoint.copy(file, e.name, into: e.tensor.value, path: folder)
+        }
+        return graph
+    }
+
+    /// A LoRA run's checkpoint: the base model (`initFrom`) with adapters of the run's settings
+    /// holding the checkpoint's A and B matrices (`<weight name>.lora_a` / `.lora_b`).
+    static func adapted(_ file: SafeTensorsFile, folder: String, config: RunConfig, example: String) throws -> DecoderGraph {
+        guard let base = config.initFrom, let l = config.lora else {
+            throw TrainingError.badCheckpoint(path: folder, reason: "'\(example)' is a LoRA matrix but the run config has no initFrom and lora settings")
+        }
+        let graph: DecoderGraph
+        do { graph = try DecoderGraph(gguf: try GGUFFile(path: base)) } catch {
+            throw TrainingError.badConfig(field: "initFrom", reason: "\(base): \(error)")
+        }
+        let adapters = try graph.addAdapters(targets: l.targets, rank: l.rank, alpha: l.alpha, dropout: l.dropout, seed: config.seed)
+        let names = Set(adapters.entries.map(\.name))
+        if let stray = file.names.first(where: { !names.contains($0) }) {
+            throw TrainingError.badCheckpoint(path: folder, reason: "tensor '\(stray)' is not an adapter of the run's LoRA targets \(l.targets)")
+        }
+        for e in adapters.entries {
+            guard file.tensorsByName[e.name] != nil else { throw TrainingError.badCheckpoint(path: folder, reason: "no tensor '\(e.name)'") }
             try Checkpoint.copy(file, e.name, into: e.tensor.value, path: folder)
         }
         return graph

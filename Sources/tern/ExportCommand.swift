@@ -17,13 +17,13 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The run's config (run.json).") var config: String
     @Option(help: "The HF tokenizer.json the model was trained with.") var tokenizer: String
     @Option(name: .customLong("chat-template"), help: "A file holding a Jinja chat template (GGUF only).") var chatTemplate: String?
-    @Option(help: "gguf or hf.") var format: String = "gguf"
+    @Option(help: "gguf, hf, or peft (a LoRA run's adapters).") var format: String = "gguf"
     @Option(help: "Tensor type: f32, f16, q8_0 (GGUF) or bf16 (HF).") var type: String = "f32"
     @Option(name: .shortAndLong, help: "The GGUF file, or the HF folder, to write.") var output: String
 
     func run() throws {
         guard let f = CheckpointExport.Format(rawValue: format) else {
-            throw ValidationError("--format must be gguf or hf, not '\(format)'")
+            throw ValidationError("--format must be gguf, hf or peft, not '\(format)'")
         }
         let export = CheckpointExport(checkpoint: checkpoint, config: config, tokenizer: tokenizer, chatTemplate: chatTemplate,
                                       format: f, type: type, output: output)

@@ -1,5 +1,6 @@
 import Architectures
 import Autodiff
+import Compute
 import Foundation
 import ModelFiles
 import Testing
@@ -98,5 +99,50 @@ import Tokenization
         #expect(after.extras["margin"]! > before + 1, "held-out margin \(before) → \(after.extras["margin"]!)")
         #expect(after.extras["accuracy"]! == 1)
         #expect(after.loss < Float(log(2.0)), "DPO loss starts at log 2 and falls: \(after.loss)")
+    }
+
+    @Test func loraRunExportsAdaptersAndAMergedModel() throws {
+        let (dir, model) = try Self.base()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let data = dir + "/chat.jsonl"
+        try write((0..<10).map { i in
+            ["messages": [["role": "user", "content": "say \(i % 3)"], ["role": "assistant", "content": "the \(i % 3) cat"]]]
+        }, to: data)
+        var c = config(dir, model: model, data: data, steps: 12)
+        c.lora = RunConfig.LoRA(); c.lora!.rank = 4; c.lora!.dropout = 0; c.learningRate = 2e-2
+        let run = try TrainingRun.fineTuning(.sft, config: c, resume: false)
+        try run.run()
+        // The checkpoint, re-read through the run config, is the trained adapted model.
+        let saved = try CheckpointExport.graph(checkpoint: c.output, config: RunConfig.load(c.output + "/config.json"), vocabularySize: 0)
+        #expect(saved.adapters.count == run.graph.adapters.count)
+        let tokens: [Int32] = [3, 8, 100, 42, 7, 9, 250, 1]
+        func logits(_ g: DecoderGraph) -> [Float] {
+            let tape = Tape(); tape.isRecording = false
+            return g.logits(tape, tokens: tokens, batch: 1).values
+        }
+        let adapted = logits(run.graph)
+        #expect(logits(saved) == adapted)
+        // A tokenizer.json for the exports: the GGUF's vocabulary as HF writes it.
+        let tokenizerPath = dir + "/tokenizer.json"
+        let merges = ["Ġ t", "Ġ a", "h e", "i n", "Ġt he"]  // TinyModel's vocabulary, as tokenizer.json
+        let specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"].enumerated().map {
+            TokenizerJSON.AddedToken(id: 261 + $0.offset, content: $0.element, special: true)
+        }
+        try TokenizerJSON(pattern: .gpt2, vocabulary: TinyModel.byteSymbols + merges.map { $0.replacingOccurrences(" ", "") },
+                          merges: merges, addedTokens: specials).write(to: tokenizerPath)
+        let peft = dir + "/adapter", merged = dir + "/merged.gguf"
+        try CheckpointExport(checkpoint: c.output, config: c.output + "/config.json", tokenizer: tokenizerPath,
+                             format: .peft, output: peft).run()
+        for f in ["adapter_config.json", "adapter_model.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: peft + "/" + f), "\(f) missing")
+        }
+        try CheckpointExport(checkpoint: c.output, config: c.output + "/config.json", tokenizer: tokenizerPath,
+                             format: .gguf, output: merged).run()
+        let inference = try DecoderModel(path: merged)
+        let out = Compute.FloatBuffer(count: tokens.count * inference.config.vocabularySize)
+        try inference.forward(tokens.map { Int($0) }, cache: inference.makeCache(), selection: .all, logits: out)
+        let scale = adapted.map { abs($0) }.max()!
+        let worst = zip(adapted, out.array).map { abs($0 - $1) }.max()!
+        #expect(worst <= 1e-4 * scale, "merged GGUF vs adapter-on graph: max |Δ| \(worst) of \(scale)")
     }
 }
