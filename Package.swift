@@ -41,6 +41,8 @@ let package = Package(
         // Already in Hummingbird's graph; named here because Server imports them directly.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        // YAML run configs (`tern train --config run.yaml`).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
@@ -65,7 +67,8 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ], swiftSettings: modelSettings),
         // Training loops: pretraining, SFT, LoRA, DPO, checkpoints with exact resume, export.
-        .target(name: "Training", dependencies: ["Architectures", "Autodiff", "Compute", "ModelFiles", "Tokenization"],
+        .target(name: "Training", dependencies: ["Architectures", "Autodiff", "Compute", "ModelFiles", "Tokenization",
+                                                 .product(name: "Yams", package: "Yams")],
                 swiftSettings: modelSettings),
         .executableTarget(name: "tern", dependencies: [
             "Training", "Generation", "Architectures", "Tokenization", "ModelFiles", "Compute", "Server",

@@ -1,5 +1,6 @@
 import Architectures
 import Foundation
+import Yams
 
 /// A training run's settings (`run.json`), every field optional in the file with the default
 /// shown; command-line flags override the file. Defaults follow nanoGPT's small-model recipe.
@@ -171,16 +172,23 @@ public struct RunConfig: Codable, Sendable, Equatable {
         threads = try c.decodeIfPresent(Int.self, forKey: .threads)
     }
 
-    /// Reads a JSON config file, naming the file and the field on errors.
+    /// Reads a config file — YAML when it ends in `.yaml`/`.yml`, else JSON — naming the file and
+    /// the field on errors.
     public static func load(_ path: String) throws -> RunConfig {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw TrainingError.io(path: path, reason: "cannot read: \(error.localizedDescription)")
         }
-        do { return try JSONDecoder().decode(RunConfig.self, from: data) } catch let DecodingError.typeMismatch(_, ctx),
-            let DecodingError.dataCorrupted(ctx), let DecodingError.valueNotFound(_, ctx) {
+        do {
+            if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
+                return try YAMLDecoder().decode(RunConfig.self, from: String(decoding: data, as: UTF8.self))
+            }
+            return try JSONDecoder().decode(RunConfig.self, from: data)
+        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.dataCorrupted(ctx), let DecodingError.valueNotFound(_, ctx) {
             let field = ctx.codingPath.map(\.stringValue).joined(separator: ".")
             throw TrainingError.badConfig(field: field.isEmpty ? path : field, reason: ctx.debugDescription)
+        } catch let e as YamlError {
+            throw TrainingError.badConfig(field: path, reason: "\(e)")
         }
     }
 

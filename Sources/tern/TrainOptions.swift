@@ -5,7 +5,7 @@ import Training
 
 /// Settings every `tern train` run takes: a config file, then flags that override it.
 struct TrainOptions: ParsableArguments {
-    @Option(help: "Run config (JSON; every field optional).") var config: String?
+    @Option(help: "Run config (JSON, or YAML when it ends in .yaml/.yml; every field optional).") var config: String?
     @Option(help: "Data: a token-shard folder (pretrain) or a JSONL file (sft, lora, dpo).") var data: String?
     @Option(help: "Run folder (metrics.jsonl, loss.svg, checkpoints/).") var output: String?
     @Option(name: .customLong("model"), help: "Base model (GGUF) to start from.") var initFrom: String?

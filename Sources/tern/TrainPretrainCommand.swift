@@ -7,7 +7,7 @@ struct TrainPretrainCommand: ParsableCommand {
         commandName: "pretrain",
         abstract: "Pretrain a decoder on token shards (`tern data tokenize`); checkpoints resume exactly.",
         discussion: """
-        Settings come from --config (JSON; every field optional, see RunConfig), then flags. The run \
+        Settings come from --config (JSON or YAML; every field optional, see RunConfig), then flags. The run \
         folder gets config.json, metrics.jsonl, loss.svg and checkpoints/; --resume continues from its \
         latest checkpoint with the same losses as an uninterrupted run. --model starts from a GGUF.
         """)
