@@ -68,3 +68,37 @@ import TestSupport
         #expect(decodeMismatches == 0)
     }
 }
+
+/// The Unicode normalizers (Foundation's tables) and Lowercase against HF's on every string of the
+/// set (scripts/fixtures/hf_tokenizer_json.py normalizers, into the same cache).
+@Suite struct HFNormalizerTests {
+    struct Header: Decodable { var strings: Int, tokenizers: String }
+    struct Record: Decodable { var t: String, nfc: String?, nfd: String?, nfkc: String?, nfkd: String?, lowercase: String? }
+
+    @Test(.enabled(if: ReferencePython.hasModule("tokenizers")))
+    func normalizersMatchHuggingFace() throws {
+        let r = try ReferencePython.run(script: "scripts/fixtures/hf_tokenizer_json.py", ["normalizers"])
+        try #require(r.status == 0, "hf_tokenizer_json.py failed: \(r.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let (header, records) = try TestModels.jsonLines(try #require(report["normalizers"] as? String), Header.self, Record.self)
+        #expect(records.count == header.strings)
+        let forms: [(TextNormalizer, KeyPath<Record, String?>)] = [
+            (.nfc, \.nfc), (.nfd, \.nfd), (.nfkc, \.nfkc), (.nfkd, \.nfkd), (.lowercase, \.lowercase),
+        ]
+        var differences = [String: Int]()
+        for record in records {
+            for (normalizer, key) in forms {
+                var origin = true
+                let ours = normalizer.apply(record.t, atOrigin: &origin)
+                let theirs = record[keyPath: key] ?? record.t
+                // Byte for byte: Swift's == would call canonically equivalent texts equal.
+                if Array(ours.utf8) != Array(theirs.utf8) {
+                    differences["\(normalizer)", default: 0] += 1
+                    Issue.record("\(normalizer) of \(record.t.debugDescription): HF \(theirs.debugDescription), Tern \(ours.debugDescription)")
+                }
+            }
+        }
+        print("[hf-normalizers] \(records.count) strings × NFC, NFD, NFKC, NFKD, Lowercase: differences \(differences) (tokenizers \(header.tokenizers))")
+        #expect(differences.isEmpty)
+    }
+}
