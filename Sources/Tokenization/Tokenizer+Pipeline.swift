@@ -69,19 +69,21 @@ extension Tokenizer {
         return String(digits[Int(b >> 4)]) + String(digits[Int(b & 15)])
     }
 
-    /// The encoder: byte-level BPE over raw bytes when the last pre-tokenizer is `ByteLevel`, the
-    /// vocabulary spells every byte and no affixes apply; merges over characters otherwise.
+    /// The encoder: byte-level BPE over raw bytes when the last pre-tokenizer is `ByteLevel` and no
+    /// affixes apply, and a byte the vocabulary lacks would simply be dropped (no unknown token, no
+    /// byte fallback); merges over characters otherwise.
     static func pipelineEncoder(_ p: TokenizerPipeline, texts: [String], modelTable: ByteStringTable) throws(TokenizerError) -> PipelineEncoder {
         let pre = PreTokenization(steps: p.preTokenizers)
         let m = p.model
         let allBytes = ByteLevelAlphabet.scalarOfByte.allSatisfy { modelTable.value(for: String(UnicodeScalar($0)!)) != nil }
         let model: PipelineEncoder.Model
-        if pre.byteLevel && allBytes && m.continuingSubwordPrefix == nil && m.endOfWordSuffix == nil {
+        let dropsMissing = m.unknownToken == nil && !m.byteFallback
+        if pre.byteLevel && (allBytes || dropsMissing) && m.continuingSubwordPrefix == nil && m.endOfWordSuffix == nil {
             let merges = m.effectiveMerges.compactMap { x -> String? in
                 x.left.utf8.contains(0x20) || x.right.utf8.contains(0x20) ? nil : x.left + " " + x.right
             }
             let bpe = BytePairEncoder(tokens: m.vocabulary, merges: merges, ignoreMerges: m.ignoreMerges,
-                                      textLookup: { modelTable.value(for: $0) })
+                                      dropsBytesOutsideVocabulary: true, textLookup: { modelTable.value(for: $0) })
             model = .bytes(bpe, split: fastSplit(p.preTokenizers))
         } else {
             model = .characters(try CharacterPairEncoder(m, vocabulary: modelTable))

@@ -18,8 +18,8 @@ import Testing
         var name: String
         /// The tokenizer.json text with `"model": "@<name>"` in place of the model.
         var json: String
-        /// Model fields the case overrides.
-        var options: [String: Bool]
+        /// Model fields the case overrides: [name, JSON text of the value].
+        var options: [[String]]
         /// [prefix, suffix]: what adding special tokens puts around every string's ids.
         var added: [[Int]]
         var records: [Record]
@@ -44,7 +44,7 @@ import Testing
         let name = String(c.json[open.upperBound..<close])
         var model = try #require(fixture.models[name])
         model.removeLast()
-        for (key, value) in c.options.sorted(by: { $0.key < $1.key }) { model += ", \"\(key)\": \(value)" }
+        for option in c.options { model += ", \"\(option[0])\": \(option[1])" }
         return c.json.replacingCharacters(in: open.lowerBound...close, with: "\"model\": " + model + "}")
     }
 
