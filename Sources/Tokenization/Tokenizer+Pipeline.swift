@@ -13,6 +13,11 @@ extension Tokenizer {
     /// user-defined; `bos` / `eos` are the first / last ids the post-processor adds (`addsBOS` /
     /// `addsEOS` say whether it adds any); the end-of-generation set is found by token text.
     public convenience init(pipeline p: TokenizerPipeline) throws(TokenizerError) {
+        try self.init(pipeline: p, characterModel: false)
+    }
+
+    /// `init(pipeline:)`; `characterModel` runs every model over characters (the plain twin).
+    convenience init(pipeline p: TokenizerPipeline, characterModel: Bool) throws(TokenizerError) {
         let n = p.vocabularySize
         var texts = p.model.vocabulary
         var types = [TokenType](repeating: .normal, count: n)
@@ -41,7 +46,7 @@ extension Tokenizer {
         // Only the ids and the end-of-generation set: attributes stay HF's.
         let rules = SpecialTokenRules(texts: texts, types: types, given: given, defaults: SpecialTokenIDs(),
                                       lookup: { table.value(for: $0).map(Int.init) })
-        let encoder = try Self.pipelineEncoder(p, texts: texts, modelTable: modelTable)
+        let encoder = try Self.pipelineEncoder(p, texts: texts, modelTable: modelTable, characterModel: characterModel)
         let byteLevelPieces = p.decoders.first == .byteLevel
         let (pieceBytes, pieceStarts) = PieceTable.build(texts: texts, attributes: attributes, byteLevel: byteLevelPieces)
         let stripsFirstSpace = p.decoders.contains {
@@ -71,14 +76,17 @@ extension Tokenizer {
 
     /// The encoder: byte-level BPE over raw bytes when the last pre-tokenizer is `ByteLevel` and no
     /// affixes apply, and a byte the vocabulary lacks would simply be dropped (no unknown token, no
-    /// byte fallback); merges over characters otherwise.
-    static func pipelineEncoder(_ p: TokenizerPipeline, texts: [String], modelTable: ByteStringTable) throws(TokenizerError) -> PipelineEncoder {
+    /// byte fallback); merges over characters otherwise, or when `characterModel` asks (the plain
+    /// twin the tests hold the byte path equal to).
+    static func pipelineEncoder(_ p: TokenizerPipeline, texts: [String], modelTable: ByteStringTable,
+                                characterModel: Bool = false) throws(TokenizerError) -> PipelineEncoder {
         let pre = PreTokenization(steps: p.preTokenizers)
         let m = p.model
         let allBytes = ByteLevelAlphabet.scalarOfByte.allSatisfy { modelTable.value(for: String(UnicodeScalar($0)!)) != nil }
         let model: PipelineEncoder.Model
         let dropsMissing = m.unknownToken == nil && !m.byteFallback
-        if pre.byteLevel && (allBytes || dropsMissing) && m.continuingSubwordPrefix == nil && m.endOfWordSuffix == nil {
+        if !characterModel && pre.byteLevel && (allBytes || dropsMissing) && m.continuingSubwordPrefix == nil
+            && m.endOfWordSuffix == nil {
             let merges = m.effectiveMerges.compactMap { x -> String? in
                 x.left.utf8.contains(0x20) || x.right.utf8.contains(0x20) ? nil : x.left + " " + x.right
             }
@@ -104,7 +112,10 @@ extension Tokenizer {
             normalized.append((Array(text.utf8), entry))
             decodeTexts[a.id] = text
         }
-        let special = decodeTexts.map { specialTexts.contains(Array($0.utf8)) }
+        // HF skips a token whose decoded text is a special token's content; only added tokens can
+        // be (a vocabulary text equal to an added token's is that token).
+        var special = [Bool](repeating: false, count: texts.count)
+        for a in p.addedTokens where specialTexts.contains(Array(decodeTexts[a.id].utf8)) { special[a.id] = true }
         return PipelineEncoder(
             rawTokens: AddedTokenMatcher(raw), normalizedTokens: AddedTokenMatcher(normalized), normalizers: p.normalizers,
             preTokenization: pre, model: model, prefix: p.prefix.map(Int32.init), suffix: p.suffix.map(Int32.init),

@@ -82,6 +82,36 @@ import Testing
         #expect(failures == 0, "\(failures) of \(strings.count) strings differ from tokenizers \(Self.fixture.tokenizers)")
     }
 
+    /// The byte-level path (hand-scanned splits, merges over raw bytes) against its plain twin (the
+    /// pre-tokenizer steps one by one, merges over the characters of the byte-level alphabet).
+    @Test(arguments: caseNames)
+    func bytePathEqualsItsTwin(_ name: String) throws {
+        let c = try #require(Self.fixture.cases.first { $0.name == name })
+        let p = try TokenizerPipeline(json: Self.text(of: c))
+        let fast = try Tokenizer(pipeline: p), twin = try Tokenizer(pipeline: p, characterModel: true)
+        guard case .pipeline(let e) = fast.engine, case .bytes = e.model else { return }
+        var seed: UInt64 = 7
+        let strings = Self.fixture.strings + (0..<300).map { _ in Self.randomText(&seed) }
+        for t in strings {
+            #expect(fast.encode(t, parseSpecial: true) == twin.encode(t, parseSpecial: true), "\(name): \(t.debugDescription)")
+        }
+    }
+
+    /// Up to 32 random code points (any plane, surrogates skipped), from a fixed-seed generator.
+    static func randomText(_ seed: inout UInt64) -> String {
+        func next() -> UInt64 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return seed
+        }
+        var out = String.UnicodeScalarView()
+        for _ in 0...(next() >> 59) {
+            let r = next()
+            let limit: [UInt32] = [0x80, 0x800, 0x10000, 0x110000]
+            if let s = Unicode.Scalar(UInt32(truncatingIfNeeded: r >> 20) % limit[Int(r >> 62)]) { out.append(s) }
+        }
+        return String(out)
+    }
+
     /// Every case is a different pipeline, and the fast byte-level path is among them.
     @Test func casesCoverTheComponents() throws {
         var algorithms = Set<String>()
