@@ -7,7 +7,10 @@
 ///     ids ─decoder→ text
 ///
 /// Sequences (`{"type": "Sequence", …}`) are flattened: a list of stages runs each in order.
-/// What Tern does not implement is refused when reading, with the JSON path that says so.
+/// What Tern does not implement is refused when reading, with the JSON path that says so: other
+/// models (WordPiece, Unigram, WordLevel), BPE dropout, regex `Split`s other than the GPT-2 /
+/// Llama 3 / Qwen2 ones, normalizers such as `Precompiled` or `BertNormalizer`. Single sequences
+/// only (no pairs, no offsets); `truncation` and `padding` are batch settings and are ignored.
 public struct TokenizerPipeline: Sendable, Equatable {
     /// `normalizer`, in order; empty for `null`.
     public var normalizers: [TextNormalizer]
