@@ -20,6 +20,9 @@ struct BytePairEncoder: Sendable {
     /// Raw bytes → token, for every token spelled in the byte-level alphabet.
     private let tokensByBytes: ByteStringTable
     private let ignoreMerges: Bool
+    /// Per byte, whether its symbol is no token, when such bytes are dropped before merging (HF's
+    /// BPE drops a character it cannot look up when there is no unknown token); nil otherwise.
+    private let droppedBytes: [Bool]?
 
     /// Number of distinct merges (the first of duplicate pairs wins, as in llama.cpp).
     var mergeCount: Int { merges.count }
@@ -28,7 +31,10 @@ struct BytePairEncoder: Sendable {
     ///   - tokens: token texts in the byte-level alphabet.
     ///   - merges: `"left right"` in rank order.
     ///   - textLookup: exact token-text → id.
-    init(tokens: [String], merges mergeList: [String], ignoreMerges: Bool, textLookup: (String) -> Int32?) {
+    ///   - dropsBytesOutsideVocabulary: HF's behaviour for a byte whose symbol is no token (it is
+    ///     removed from the word before merging); llama.cpp's otherwise (it stays, splitting merges).
+    init(tokens: [String], merges mergeList: [String], ignoreMerges: Bool, dropsBytesOutsideVocabulary: Bool = false,
+         textLookup: (String) -> Int32?) {
         vocabularyCount = tokens.count
         self.ignoreMerges = ignoreMerges
         var table = ByteStringTable(capacity: tokens.count, arenaBytes: tokens.count * 8)
@@ -54,6 +60,8 @@ struct BytePairEncoder: Sendable {
             }
         }
         byteSymbols = (0..<256).map { intern([UInt8($0)]) }
+        let outside = byteSymbols.map { Int($0) >= tokens.count }
+        droppedBytes = dropsBytesOutsideVocabulary && outside.contains(true) ? outside : nil
 
         var m = [UInt64: UInt64](minimumCapacity: mergeList.count)
         for (rank, line) in mergeList.enumerated() {
@@ -93,6 +101,19 @@ struct BytePairEncoder: Sendable {
         if n == 0 { return }
         if n == 1 { emit(byteSymbols[Int(word[0])], into: &out); return }
         if ignoreMerges, let id = tokensByBytes.value(for: UnsafeRawBufferPointer(word)) { out.append(id); return }
+        if let dropped = droppedBytes, word.contains(where: { dropped[Int($0)] }) {
+            let kept = word.filter { !dropped[Int($0)] }
+            kept.withUnsafeBufferPointer { mergeAndEmit($0, into: &out, scratch: &s) }
+            return
+        }
+        mergeAndEmit(word, into: &out, scratch: &s)
+    }
+
+    /// The merge loop over a word's bytes, then its symbols' tokens.
+    private func mergeAndEmit(_ word: UnsafeBufferPointer<UInt8>, into out: inout [Int32], scratch s: inout Scratch) {
+        let n = word.count
+        if n == 0 { return }
+        if n == 1 { emit(byteSymbols[Int(word[0])], into: &out); return }
 
         s.symbol.removeAll(keepingCapacity: true)
         s.length.removeAll(keepingCapacity: true)

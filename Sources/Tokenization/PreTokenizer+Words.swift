@@ -2,12 +2,17 @@
 /// encoder (`BytePairSession`) and the trainer (`BPETrainer`), so both see the same words.
 struct WordScanner {
     let pattern: PreTokenizer
+    /// Whose Unicode data classifies code points (llama.cpp's for GGUF, HF's for tokenizer.json).
+    let unicode: CodepointClass.Data
     private var scalars = [UInt32]()
     private var flags = [UInt8]()
     /// Byte offset of each code point, then the text's length (n + 1 entries).
     private var byteOffsets = [Int]()
 
-    init(pattern: PreTokenizer) { self.pattern = pattern }
+    init(pattern: PreTokenizer, unicode: CodepointClass.Data = .llamaCpp) {
+        self.pattern = pattern
+        self.unicode = unicode
+    }
 
     /// Calls `body` with the bytes of each word of `text` (valid UTF-8), in order.
     mutating func forEachWord(in text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
@@ -45,7 +50,7 @@ struct WordScanner {
                     | UInt32(text[i + 3] & 0x3F); len = 4
             }
             scalars.append(v)
-            flags.append(CodepointClass.flags(v))
+            flags.append(CodepointClass.flags(v, unicode))
             i += len
         }
         byteOffsets.append(n)

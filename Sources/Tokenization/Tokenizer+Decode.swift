@@ -20,8 +20,10 @@ extension Tokenizer {
         String(decoding: decodedBytes(ids, renderSpecial: renderSpecial), as: UTF8.self)
     }
 
-    /// The exact bytes `llama_detokenize` produces (which may not be valid UTF-8).
+    /// The exact bytes `llama_detokenize` produces (which may not be valid UTF-8); for a
+    /// `tokenizer.json` pipeline, HF's `decode(ids, skip_special_tokens: !renderSpecial)`.
     public func decodedBytes(_ ids: [Int], renderSpecial: Bool = false) -> [UInt8] {
+        if case .pipeline(let p) = engine { return Array(p.decode(ids, skipSpecial: !renderSpecial).utf8) }
         var out = [UInt8]()
         out.reserveCapacity(ids.count * 6)
         var stripLeadingSpace = addSpacePrefix  // the space SentencePiece put before the text

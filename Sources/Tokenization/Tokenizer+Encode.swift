@@ -1,5 +1,7 @@
 extension Tokenizer {
-    /// Token ids for `text`, exactly as `llama_tokenize(text, add_special, parse_special)`.
+    /// Token ids for `text`, exactly as `llama_tokenize(text, add_special, parse_special)`; for a
+    /// `tokenizer.json` pipeline, as HF's `encode(text, add_special_tokens: addSpecial)` (with
+    /// `encode_special_tokens` when `parseSpecial` is false).
     ///
     /// - Parameters:
     ///   - addSpecial: add BOS/EOS when the vocabulary asks for them (`addsBOS`, `addsEOS`).
@@ -12,6 +14,7 @@ extension Tokenizer {
 
     /// `encode` over the bytes of a Swift string (valid UTF-8 by construction), as 32-bit ids.
     func encode(utf8 text: UnsafeBufferPointer<UInt8>, addSpecial: Bool, parseSpecial: Bool) -> [Int32] {
+        if case .pipeline(let p) = engine { return p.encode(text, addSpecial: addSpecial, parseSpecial: parseSpecial) }
         var out = [Int32]()
         out.reserveCapacity(text.count / 3 + 2)
         if addSpecial && addsBOS, let b = bos { out.append(Int32(b)) }
@@ -46,6 +49,8 @@ extension Tokenizer {
                     previousWasSpecial = false
                 }
             }
+        case .pipeline:
+            break  // returned above
         }
         if addSpecial && addsEOS, let e = eos { out.append(Int32(e)) }
         return out
@@ -65,9 +70,9 @@ struct BytePairSession {
     /// Texts shorter than this (bytes) are encoded without the cache.
     static let cachedTextLength = 256
 
-    init(encoder: BytePairEncoder, pattern: PreTokenizer) {
+    init(encoder: BytePairEncoder, pattern: PreTokenizer, unicode: CodepointClass.Data = .llamaCpp) {
         self.encoder = encoder
-        scanner = WordScanner(pattern: pattern)
+        scanner = WordScanner(pattern: pattern, unicode: unicode)
     }
 
     /// Appends the tokens of one raw-text fragment (valid UTF-8).
@@ -75,7 +80,7 @@ struct BytePairSession {
         // Taken out of self (leaving an empty one) so its buffers stay uniquely owned while the
         // word closure mutates the rest of self.
         var scanner = self.scanner
-        self.scanner = WordScanner(pattern: scanner.pattern)
+        self.scanner = WordScanner(pattern: scanner.pattern, unicode: scanner.unicode)
         // A short text repeats few words: the cache's allocations would cost more than they save.
         let cacheable = text.count >= Self.cachedTextLength
         scanner.forEachWord(in: text) { word in

@@ -5,7 +5,9 @@ import ModelFiles
 ///
 /// Two algorithms, chosen by `tokenizer.ggml.model`: `gpt2` is byte-level BPE with a
 /// pre-tokenizer (`tokenizer.ggml.pre`) and ranked merges; `llama` is SentencePiece BPE driven by
-/// token scores, with `<0xXX>` byte fallback. Immutable once built; safe to share across threads.
+/// token scores, with `<0xXX>` byte fallback. A third runs HF `tokenizer.json` files with HF's
+/// behaviour instead (`init(tokenizerJSON:)`, `TokenizerPipeline`). Immutable once built; safe to
+/// share across threads.
 public final class Tokenizer: Sendable {
     /// The algorithm a vocabulary uses.
     public enum Algorithm: Sendable, Equatable {
@@ -13,11 +15,14 @@ public final class Tokenizer: Sendable {
         case bytePairEncoding(PreTokenizer)
         /// SentencePiece BPE with scores (`llama`).
         case sentencePiece
+        /// An HF `tokenizer.json` pipeline, run as HF `tokenizers` runs it.
+        case pipeline
     }
 
     enum Engine: Sendable {
         case bytePair(BytePairEncoder, PreTokenizer)
         case sentencePiece(SentencePieceEncoder)
+        case pipeline(PipelineEncoder)
     }
 
     /// The algorithm in use.
@@ -138,6 +143,41 @@ public final class Tokenizer: Sendable {
         (pieceBytes, pieceStarts) = PieceTable.build(texts: tokenTexts, attributes: rules.attributes,
                                                      byteLevel: preConfig != nil)
         matcher = SpecialTokenMatcher(table: table, attributes: rules.attributes)
+    }
+
+    /// Everything a tokenizer holds, built by the initializers of other formats (tokenizer.json).
+    struct Parts {
+        var algorithm: Algorithm
+        var engine: Engine
+        var ids: SpecialTokenIDs
+        var addsBOS: Bool, addsEOS: Bool
+        var endOfGenerationTokens: Set<Int>
+        var mergeCount: Int
+        var attributes: [TokenAttributes]
+        var texts: ByteStringTable
+        var pieceBytes: [UInt8], pieceStarts: [Int32]
+        var addSpacePrefix: Bool
+    }
+
+    /// A tokenizer from its parts.
+    init(parts p: Parts) {
+        algorithm = p.algorithm
+        engine = p.engine
+        vocabularySize = p.attributes.count
+        bos = p.ids.bos
+        eos = p.ids.eos
+        unknown = p.ids.unknown
+        addsBOS = p.addsBOS
+        addsEOS = p.addsEOS
+        endOfGenerationTokens = p.endOfGenerationTokens
+        mergeCount = p.mergeCount
+        attributes = p.attributes
+        texts = p.texts
+        pieceBytes = p.pieceBytes
+        pieceStarts = p.pieceStarts
+        matcher = SpecialTokenMatcher(specials: [])
+        addSpacePrefix = p.addSpacePrefix
+        cleanSpaces = false
     }
 
     /// The id of the token whose text is exactly `text` (as stored, e.g. `Ġthe` or `▁the`), if any.

@@ -18,6 +18,11 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case file(ModelFileError)
     /// A tokenizer file (tokenizer.json) could not be opened, read or written.
     case fileAccess(path: String, reason: String)
+    /// A `tokenizer.json` component or option Tern does not implement; `path` is its JSON path
+    /// (e.g. `pre_tokenizer.pretokenizers[0].pattern.Regex`).
+    case unsupported(path: String, reason: String)
+    /// An error in the named file (a `tokenizer.json`).
+    indirect case inFile(String, TokenizerError)
 
     /// What went wrong, in one line.
     public var description: String {
@@ -34,6 +39,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
         case .missingSpecialToken(let flag, let idField): return "\(flag) is true, but \(idField) is not set"
         case .file(let e): return e.description
         case .fileAccess(let path, let reason): return "\(path): \(reason)"
+        case .unsupported(let path, let reason): return "tokenizer.json '\(path)' is not supported: \(reason)"
+        case .inFile(let file, let error): return "\(file): \(error.description)"
         }
     }
 }

@@ -4,6 +4,7 @@
 /// Pre-tokenization is one of the patterns Tern implements exactly: `gpt2` is HF's `ByteLevel`
 /// pre-tokenizer with its regex; `llama3` and `qwen2` are a `Split` on their regex followed by
 /// `ByteLevel` without one (as Llama 3 and Qwen2 files spell it). No normalizer, `ByteLevel` decoder.
+/// This is the subset a GGUF can express (`Vocabulary(_:)`); `TokenizerPipeline` is the general form.
 public struct TokenizerJSON: Sendable, Equatable {
     /// An entry of `added_tokens`: matched whole in text before pre-tokenization.
     public struct AddedToken: Sendable, Equatable {
@@ -11,11 +12,24 @@ public struct TokenizerJSON: Sendable, Equatable {
         public var content: String
         /// `special: true` tokens are control tokens (skipped when decoding); others are user-defined.
         public var special: Bool
+        /// `single_word`: matched only where no word character touches it.
+        public var singleWord: Bool
+        /// `lstrip`: a match takes the White_Space before it.
+        public var leftStrip: Bool
+        /// `rstrip`: a match takes the White_Space after it.
+        public var rightStrip: Bool
+        /// `normalized`: matched in normalized text (its own text normalized), after the others.
+        public var normalized: Bool
 
-        public init(id: Int, content: String, special: Bool) {
+        public init(id: Int, content: String, special: Bool, singleWord: Bool = false, leftStrip: Bool = false,
+                    rightStrip: Bool = false, normalized: Bool = false) {
             self.id = id
             self.content = content
             self.special = special
+            self.singleWord = singleWord
+            self.leftStrip = leftStrip
+            self.rightStrip = rightStrip
+            self.normalized = normalized
         }
     }
 
@@ -46,10 +60,11 @@ public struct TokenizerJSON: Sendable, Equatable {
     }
 
     /// HF's `Split` regex for the patterns that need one (`gpt2` is the `ByteLevel` default).
-    static let splitRegexes: [PreTokenizer: String] = [
-        .llama3: #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#,
-        .qwen2: #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#,
-    ]
+    static let splitRegexes: [PreTokenizer: String] = {
+        var out = [PreTokenizer: String]()
+        for (text, p) in PreTokenizer.regexTexts where p == .llama3 || p == .qwen2 { out[p] = text }
+        return out
+    }()
 
     /// The GGUF pre-tokenizer name whose split is `pattern`.
     static func preTokenizerName(_ pattern: PreTokenizer) -> String {
@@ -88,12 +103,5 @@ extension Vocabulary {
         cleanSpaces = false
         ignoreMerges = json.ignoreMerges
         appliesDefaultSpecialIDs = false
-    }
-}
-
-extension Tokenizer {
-    /// The tokenizer of the HF `tokenizer.json` file at `path` (byte-level BPE).
-    public convenience init(tokenizerJSON path: String) throws(TokenizerError) {
-        try self.init(vocabulary: Vocabulary(TokenizerJSON(contentsOf: path)))
     }
 }

@@ -50,10 +50,13 @@ enum TestModels {
     }
 
     /// A JSONL fixture: a header line, then one record per line. (JSONDecoder, not
-    /// JSONSerialization: the latter drops U+FEFF inside strings on Linux.)
+    /// JSONSerialization: the latter drops U+FEFF inside strings on Linux.) A path starting with
+    /// `/` is taken as is, others are relative to the fixtures directory.
     static func jsonLines<Header: Decodable, Record: Decodable>(_ relativePath: String, _: Header.Type,
                                                                 _: Record.Type) throws -> (Header, [Record]) {
-        let data = try Data(contentsOf: fixturesDirectory.appendingPathComponent(relativePath))
+        let url = relativePath.hasPrefix("/") ? URL(fileURLWithPath: relativePath)
+                                               : fixturesDirectory.appendingPathComponent(relativePath)
+        let data = try Data(contentsOf: url)
         let lines = data.split(separator: UInt8(ascii: "\n"))
         let decoder = JSONDecoder()
         let header = try decoder.decode(Header.self, from: Data(try #require(lines.first)))

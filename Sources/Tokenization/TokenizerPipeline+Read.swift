@@ -1,0 +1,196 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension TokenizerPipeline {
+    /// Reads the `tokenizer.json` file at `path`; errors name the file and the JSON path.
+    public init(contentsOf path: String) throws(TokenizerError) {
+        let bytes = try Self.readFile(path)
+        do { try self.init(json: bytes) } catch { throw .inFile(path, error) }
+    }
+
+    /// Parses `tokenizer.json` text.
+    public init(json text: String) throws(TokenizerError) {
+        try self.init(json: Array(text.utf8))
+    }
+
+    /// Parses `tokenizer.json` bytes (UTF-8). HF's own checks apply: every merge's parts and
+    /// result must be in the vocabulary. `truncation` and `padding` are batch settings, ignored.
+    init(json bytes: [UInt8]) throws(TokenizerError) {
+        let root = try JSONNode.parse(bytes)
+        guard root.members != nil else { throw .invalidField("tokenizer.json", reason: "not a JSON object") }
+        guard let modelNode = root["model"], modelNode.members != nil else { throw .missingField("model") }
+        let model = try Self.readModel(modelNode)
+        normalizers = try Self.readNormalizer(root["normalizer"], path: "normalizer")
+        preTokenizers = try Self.readPreTokenizer(root["pre_tokenizer"], path: "pre_tokenizer")
+        addedTokens = try Self.readAddedTokens(root["added_tokens"], model: model)
+        (prefix, suffix) = try Self.readPostProcessor(root["post_processor"], path: "post_processor")
+        decoders = try Self.readDecoder(root["decoder"], path: "decoder")
+        self.model = model
+        let size = vocabularySize
+        for id in prefix + suffix where id < 0 || id >= size {
+            throw .invalidField("post_processor", reason: "token id \(id) is not in 0..<\(size)")
+        }
+    }
+
+    static func readFile(_ path: String) throws(TokenizerError) -> [UInt8] {
+        guard let file = fopen(path, "rb") else { throw .fileAccess(path: path, reason: String(cString: strerror(errno))) }
+        defer { fclose(file) }
+        var bytes = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        if ferror(file) != 0 { throw .fileAccess(path: path, reason: "read error") }
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw .fileAccess(path: path, reason: "not valid UTF-8") }
+        return bytes
+    }
+
+    static func readModel(_ m: JSONNode) throws(TokenizerError) -> BytePairModel {
+        let type = m["type"]?.string ?? "BPE"
+        guard type == "BPE" else { throw .unsupported(path: "model.type", reason: "\(type) (only BPE models)") }
+        if let d = m["dropout"], !d.isNull, case .number(let p, _) = d, p != 0 {
+            throw .unsupported(path: "model.dropout", reason: "\(p) (only null or 0)")
+        }
+        guard let vocab = m["vocab"]?.members else { throw .missingField("model.vocab") }
+        var tokens = [String?](repeating: nil, count: vocab.count)
+        var table = ByteStringTable(capacity: vocab.count, arenaBytes: vocab.count * 8)
+        for (key, value) in vocab {
+            guard let id = value.int, id >= 0, id < vocab.count else {
+                throw .invalidField("model.vocab", reason: "id of \(key.debugDescription) is not in 0..<\(vocab.count)")
+            }
+            guard tokens[id] == nil else { throw .invalidField("model.vocab", reason: "id \(id) is used twice") }
+            tokens[id] = key
+            table.insert(Array(key.utf8), value: Int32(id))
+        }
+        guard let items = m["merges"]?.array else { throw .missingField("model.merges") }
+        var merges = [BytePairModel.Merge]()
+        merges.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            // "left right" (older files) or ["left", "right"].
+            let merge: BytePairModel.Merge
+            if let s = item.string {
+                let parts = s.utf8.split(separator: 0x20, omittingEmptySubsequences: false)
+                guard parts.count == 2 else { throw .invalidField("model.merges[\(i)]", reason: "\(s.debugDescription) is not \"left right\"") }
+                merge = .init(String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self))
+            } else if let pair = item.array, pair.count == 2, let l = pair[0].string, let r = pair[1].string {
+                merge = .init(l, r)
+            } else {
+                throw .invalidField("model.merges[\(i)]", reason: "neither \"left right\" nor [left, right]")
+            }
+            merges.append(merge)
+        }
+        func text(_ key: String) throws(TokenizerError) -> String? {
+            guard let v = m[key], !v.isNull else { return nil }
+            guard let s = v.string else { throw .invalidField("model.\(key)", reason: "not a string") }
+            return s
+        }
+        let prefix = try text("continuing_subword_prefix"), suffix = try text("end_of_word_suffix")
+        let model = BytePairModel(
+            vocabulary: tokens.map { $0! }, merges: merges, byteFallback: m["byte_fallback"]?.bool ?? false,
+            unknownToken: try text("unk_token"), fuseUnknown: m["fuse_unk"]?.bool ?? false,
+            ignoreMerges: m["ignore_merges"]?.bool ?? false,
+            continuingSubwordPrefix: prefix?.isEmpty == true ? nil : prefix, endOfWordSuffix: suffix?.isEmpty == true ? nil : suffix)
+        try checkMerges(model, table)
+        return model
+    }
+
+    /// HF refuses a model whose merge parts or results are not in its vocabulary.
+    static func checkMerges(_ model: BytePairModel, _ table: ByteStringTable) throws(TokenizerError) {
+        let prefixLength = model.continuingSubwordPrefix?.utf8.count ?? 0
+        for (i, m) in model.merges.enumerated() {
+            let right = Array(m.right.utf8)
+            guard table.value(for: m.left) != nil, table.value(for: right) != nil,
+                  table.value(for: Array(m.left.utf8) + right.dropFirst(prefixLength)) != nil else {
+                throw .invalidField("model.merges[\(i)]", reason: "\(m.left.debugDescription) + \(m.right.debugDescription): a part or the merged text is not in model.vocab")
+            }
+        }
+    }
+
+    /// Added tokens with HF's ids: the vocabulary's id for a text it holds, the id of an earlier
+    /// added token with the same text, else the next id past the vocabulary.
+    static func readAddedTokens(_ value: JSONNode?, model: BytePairModel) throws(TokenizerError) -> [TokenizerJSON.AddedToken] {
+        guard let value, !value.isNull else { return [] }
+        guard let items = value.array else { throw .invalidField("added_tokens", reason: "not an array") }
+        var known = ByteStringTable(capacity: model.vocabulary.count + items.count)
+        for (id, t) in model.vocabulary.enumerated() { known.insert(Array(t.utf8), value: Int32(id)) }
+        var next = model.vocabulary.count
+        var out = [TokenizerJSON.AddedToken]()
+        var index = [Int: Int]()  // id → position in out
+        for (i, item) in items.enumerated() {
+            guard let content = item["content"]?.string, item["id"]?.int != nil else {
+                throw .invalidField("added_tokens[\(i)]", reason: "needs an id and a content string")
+            }
+            if content.isEmpty { continue }
+            let special = item["special"]?.bool ?? false
+            let id: Int
+            if let existing = known.value(for: content) { id = Int(existing) } else {
+                id = next
+                next += 1
+                known.insert(Array(content.utf8), value: Int32(id))
+            }
+            let token = TokenizerJSON.AddedToken(
+                id: id, content: content, special: special, singleWord: item["single_word"]?.bool ?? false,
+                leftStrip: item["lstrip"]?.bool ?? false, rightStrip: item["rstrip"]?.bool ?? false,
+                normalized: item["normalized"]?.bool ?? !special)
+            if let k = index[id] { out[k] = token } else { index[id] = out.count; out.append(token) }
+        }
+        return out
+    }
+
+    /// The ids a post-processor adds around a single sequence: `TemplateProcessing`'s `single`,
+    /// `RobertaProcessing` / `BertProcessing` (`cls` … `sep`), `ByteLevel` (none), `Sequence` of these.
+    static func readPostProcessor(_ value: JSONNode?, path: String) throws(TokenizerError) -> ([Int], [Int]) {
+        guard let value, !value.isNull else { return ([], []) }
+        switch value["type"]?.string {
+        case "ByteLevel":
+            return ([], [])
+        case "Sequence":
+            var prefix = [Int](), suffix = [Int]()
+            for (i, p) in (value["processors"]?.array ?? []).enumerated() {
+                let (a, b) = try readPostProcessor(p, path: "\(path).processors[\(i)]")
+                prefix = a + prefix
+                suffix += b
+            }
+            return (prefix, suffix)
+        case "RobertaProcessing", "BertProcessing":
+            func id(_ key: String) throws(TokenizerError) -> Int {
+                guard let pair = value[key]?.array, pair.count == 2, let id = pair[1].int else {
+                    throw .invalidField("\(path).\(key)", reason: "not [token, id]")
+                }
+                return id
+            }
+            return ([try id("cls")], [try id("sep")])
+        case "TemplateProcessing":
+            guard let single = value["single"]?.array else { throw .invalidField("\(path).single", reason: "not an array") }
+            var prefix = [Int](), suffix = [Int]()
+            var seenSequence = false
+            for (i, item) in single.enumerated() {
+                if let s = item["Sequence"] {
+                    guard s["id"]?.string == "A", !seenSequence else {
+                        throw .unsupported(path: "\(path).single[\(i)]", reason: "a single-sequence template has one sequence, A")
+                    }
+                    seenSequence = true
+                } else if let name = item["SpecialToken"]?["id"]?.string {
+                    guard let ids = value["special_tokens"]?[name]?["ids"]?.array else {
+                        throw .invalidField("\(path).special_tokens", reason: "no entry for \(name.debugDescription)")
+                    }
+                    for x in ids {
+                        guard let id = x.int else { throw .invalidField("\(path).special_tokens.\(name).ids", reason: "not integers") }
+                        if seenSequence { suffix.append(id) } else { prefix.append(id) }
+                    }
+                } else {
+                    throw .invalidField("\(path).single[\(i)]", reason: "neither a Sequence nor a SpecialToken")
+                }
+            }
+            guard seenSequence else { throw .invalidField("\(path).single", reason: "has no sequence") }
+            return (prefix, suffix)
+        case let other:
+            throw .unsupported(path: "\(path).type", reason: "\(other ?? "null") (supported: TemplateProcessing, RobertaProcessing, BertProcessing, ByteLevel, Sequence)")
+        }
+    }
+}
