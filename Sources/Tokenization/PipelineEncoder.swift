@@ -27,6 +27,14 @@ struct PipelineEncoder: Sendable {
     /// Whether `decode` skips an id when skipping special tokens (its text is a special token's).
     let special: [Bool]
 
+    /// Number of distinct merges in use.
+    var mergeCount: Int {
+        switch model {
+        case .bytes(let bpe, _): return bpe.mergeCount
+        case .characters(let cpe): return cpe.mergeCount
+        }
+    }
+
     /// One encode call's scratch buffers.
     struct Session {
         var bytePair: BytePairSession?

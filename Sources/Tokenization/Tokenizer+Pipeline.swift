@@ -59,7 +59,7 @@ extension Tokenizer {
         self.init(parts: Parts(
             algorithm: .pipeline, engine: .pipeline(encoder), ids: rules.ids, addsBOS: !p.prefix.isEmpty,
             addsEOS: !p.suffix.isEmpty, endOfGenerationTokens: rules.endOfGeneration,
-            mergeCount: p.model.effectiveMerges.count, attributes: attributes, texts: table, pieceBytes: pieceBytes,
+            mergeCount: encoder.mergeCount, attributes: attributes, texts: table, pieceBytes: pieceBytes,
             pieceStarts: pieceStarts, addSpacePrefix: stripsFirstSpace))
     }
 

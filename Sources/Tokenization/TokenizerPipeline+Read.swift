@@ -22,10 +22,10 @@ extension TokenizerPipeline {
         let root = try JSONNode.parse(bytes)
         guard root.members != nil else { throw .invalidField("tokenizer.json", reason: "not a JSON object") }
         guard let modelNode = root["model"], modelNode.members != nil else { throw .missingField("model") }
-        let model = try Self.readModel(modelNode)
+        let (model, table) = try Self.readModel(modelNode)
         normalizers = try Self.readNormalizer(root["normalizer"], path: "normalizer")
         preTokenizers = try Self.readPreTokenizer(root["pre_tokenizer"], path: "pre_tokenizer")
-        addedTokens = try Self.readAddedTokens(root["added_tokens"], model: model)
+        addedTokens = try Self.readAddedTokens(root["added_tokens"], model: model, vocabulary: table)
         (prefix, suffix) = try Self.readPostProcessor(root["post_processor"], path: "post_processor")
         decoders = try Self.readDecoder(root["decoder"], path: "decoder")
         self.model = model
@@ -50,7 +50,8 @@ extension TokenizerPipeline {
         return bytes
     }
 
-    static func readModel(_ m: JSONNode) throws(TokenizerError) -> BytePairModel {
+    /// The model, and its vocabulary as a table (text → id).
+    static func readModel(_ m: JSONNode) throws(TokenizerError) -> (BytePairModel, ByteStringTable) {
         let type = m["type"]?.string ?? "BPE"
         guard type == "BPE" else { throw .unsupported(path: "model.type", reason: "\(type) (only BPE models)") }
         if let d = m["dropout"], !d.isNull, case .number(let p, _) = d, p != 0 {
@@ -96,16 +97,25 @@ extension TokenizerPipeline {
             ignoreMerges: m["ignore_merges"]?.bool ?? false,
             continuingSubwordPrefix: prefix?.isEmpty == true ? nil : prefix, endOfWordSuffix: suffix?.isEmpty == true ? nil : suffix)
         try checkMerges(model, table)
-        return model
+        return (model, table)
     }
 
     /// HF refuses a model whose merge parts or results are not in its vocabulary.
     static func checkMerges(_ model: BytePairModel, _ table: ByteStringTable) throws(TokenizerError) {
         let prefixLength = model.continuingSubwordPrefix?.utf8.count ?? 0
+        var merged = [UInt8]()
         for (i, m) in model.merges.enumerated() {
-            let right = Array(m.right.utf8)
-            guard table.value(for: m.left) != nil, table.value(for: right) != nil,
-                  table.value(for: Array(m.left.utf8) + right.dropFirst(prefixLength)) != nil else {
+            merged.removeAll(keepingCapacity: true)
+            merged.append(contentsOf: m.left.utf8)
+            let leftLength = merged.count
+            merged.append(contentsOf: m.right.utf8)
+            let found = merged.withUnsafeBytes { all in
+                table.value(for: UnsafeRawBufferPointer(rebasing: all[..<leftLength])) != nil
+                    && table.value(for: UnsafeRawBufferPointer(rebasing: all[leftLength...])) != nil
+            }
+            // HF drops the prefix's length from the right part, whatever its bytes.
+            if prefixLength > 0 { merged.removeSubrange(leftLength..<min(merged.count, leftLength + prefixLength)) }
+            guard found, table.value(for: merged) != nil else {
                 throw .invalidField("model.merges[\(i)]", reason: "\(m.left.debugDescription) + \(m.right.debugDescription): a part or the merged text is not in model.vocab")
             }
         }
@@ -113,11 +123,10 @@ extension TokenizerPipeline {
 
     /// Added tokens with HF's ids: the vocabulary's id for a text it holds, the id of an earlier
     /// added token with the same text, else the next id past the vocabulary.
-    static func readAddedTokens(_ value: JSONNode?, model: BytePairModel) throws(TokenizerError) -> [TokenizerJSON.AddedToken] {
+    static func readAddedTokens(_ value: JSONNode?, model: BytePairModel, vocabulary: ByteStringTable) throws(TokenizerError) -> [TokenizerJSON.AddedToken] {
         guard let value, !value.isNull else { return [] }
         guard let items = value.array else { throw .invalidField("added_tokens", reason: "not an array") }
-        var known = ByteStringTable(capacity: model.vocabulary.count + items.count)
-        for (id, t) in model.vocabulary.enumerated() { known.insert(Array(t.utf8), value: Int32(id)) }
+        var known = vocabulary
         var next = model.vocabulary.count
         var out = [TokenizerJSON.AddedToken]()
         var index = [Int: Int]()  // id → position in out
