@@ -9,9 +9,10 @@ extension Tokenizer {
     /// A tokenizer that runs `pipeline` as HF does: `encode(text, addSpecial:, parseSpecial:)` is
     /// HF's `encode(text, add_special_tokens=addSpecial)` (with `encode_special_tokens` when
     /// `parseSpecial` is false), `decode(ids, renderSpecial:)` its `decode(ids,
-    /// skip_special_tokens=!renderSpecial)`. Added tokens are control tokens when special, else
-    /// user-defined; `bos` / `eos` are the first / last ids the post-processor adds (`addsBOS` /
-    /// `addsEOS` say whether it adds any); the end-of-generation set is found by token text.
+    /// skip_special_tokens=!renderSpecial)`. Added tokens are control tokens when special (as HF's
+    /// decode skips them), else user-defined; a token's `piece` is the decoder run on it alone;
+    /// `bos` / `eos` are the first / last ids the post-processor adds (`addsBOS` / `addsEOS` say
+    /// whether it adds any); the end-of-generation set is found by token text.
     public convenience init(pipeline p: TokenizerPipeline) throws(TokenizerError) {
         try self.init(pipeline: p, characterModel: false)
     }
@@ -28,10 +29,11 @@ extension Tokenizer {
                 if let id = modelTable.value(for: "<0x" + Self.hex(UInt8(b)) + ">") { types[Int(id)] = .byte }
             }
         }
-        for a in p.addedTokens {
-            texts[a.id] = a.content
-            types[a.id] = a.special ? .control : .userDefined
-        }
+        for a in p.addedTokens { texts[a.id] = a.content }
+        let encoder = try Self.pipelineEncoder(p, texts: texts, modelTable: modelTable, characterModel: characterModel)
+        // Control: what HF's decode skips with special tokens (a special token whose normalized
+        // text differs from its content is not skipped there); other added tokens user-defined.
+        for a in p.addedTokens { types[a.id] = encoder.special[a.id] ? .control : .userDefined }
         var table = ByteStringTable(capacity: n, arenaBytes: n * 8)
         for id in 0..<n {
             if let first = table.insert(Array(texts[id].utf8), value: Int32(id)) {
@@ -46,9 +48,14 @@ extension Tokenizer {
         // Only the ids and the end-of-generation set: attributes stay HF's.
         let rules = SpecialTokenRules(texts: texts, types: types, given: given, defaults: SpecialTokenIDs(),
                                       lookup: { table.value(for: $0).map(Int.init) })
-        let encoder = try Self.pipelineEncoder(p, texts: texts, modelTable: modelTable, characterModel: characterModel)
-        let byteLevelPieces = p.decoders.first == .byteLevel
-        let (pieceBytes, pieceStarts) = PieceTable.build(texts: texts, attributes: attributes, byteLevel: byteLevelPieces)
+        // Each token's piece is the decoder run on it alone (what streaming and constraints join).
+        var pieceBytes = [UInt8]()
+        pieceBytes.reserveCapacity(n * 8)
+        var pieceStarts = [Int32](repeating: 0, count: n + 1)
+        for id in 0..<n {
+            pieceBytes.append(contentsOf: DecoderStep.piece(encoder.decodeTexts[id], p.decoders))
+            pieceStarts[id + 1] = Int32(pieceBytes.count)
+        }
         let stripsFirstSpace = p.decoders.contains {
             switch $0 {
             case .metaspace(_, let scheme): return scheme != .never
