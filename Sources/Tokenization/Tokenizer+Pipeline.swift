@@ -48,26 +48,36 @@ extension Tokenizer {
         // Only the ids and the end-of-generation set: attributes stay HF's.
         let rules = SpecialTokenRules(texts: texts, types: types, given: given, defaults: SpecialTokenIDs(),
                                       lookup: { table.value(for: $0).map(Int.init) })
-        // Each token's piece is the decoder run on it alone (what streaming and constraints join).
-        var pieceBytes = [UInt8]()
-        pieceBytes.reserveCapacity(n * 8)
-        var pieceStarts = [Int32](repeating: 0, count: n + 1)
-        for id in 0..<n {
-            pieceBytes.append(contentsOf: DecoderStep.piece(encoder.decodeTexts[id], p.decoders))
-            pieceStarts[id + 1] = Int32(pieceBytes.count)
+        let (pieceBytes, pieceStarts) = Self.pieces(encoder.decodeTexts, p.decoders)
+        self.init(parts: Parts(
+            algorithm: .pipeline, engine: .pipeline(encoder), ids: rules.ids, addsBOS: !p.prefix.isEmpty,
+            addsEOS: !p.suffix.isEmpty, endOfGenerationTokens: rules.endOfGeneration,
+            mergeCount: encoder.mergeCount, attributes: attributes, texts: table, pieceBytes: pieceBytes,
+            pieceStarts: pieceStarts, addSpacePrefix: Self.stripsFirstSpace(p.decoders)))
+    }
+
+    /// Each token's piece: the decoder run on it alone (what streaming and constraints join).
+    private static func pieces(_ texts: [String], _ decoders: [DecoderStep]) -> ([UInt8], [Int32]) {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(texts.count * 8)
+        var starts = [Int32](repeating: 0, count: texts.count + 1)
+        for (id, text) in texts.enumerated() {
+            bytes.append(contentsOf: DecoderStep.piece(text, decoders))
+            starts[id + 1] = Int32(bytes.count)
         }
-        let stripsFirstSpace = p.decoders.contains {
+        return (bytes, starts)
+    }
+
+    /// Whether decoding drops the space the first token starts with (Metaspace that prepends, or a
+    /// Strip of leading spaces), which streaming then does too.
+    private static func stripsFirstSpace(_ decoders: [DecoderStep]) -> Bool {
+        decoders.contains {
             switch $0 {
             case .metaspace(_, let scheme): return scheme != .never
             case .strip(let c, let start, _): return c == " " && start > 0
             default: return false
             }
         }
-        self.init(parts: Parts(
-            algorithm: .pipeline, engine: .pipeline(encoder), ids: rules.ids, addsBOS: !p.prefix.isEmpty,
-            addsEOS: !p.suffix.isEmpty, endOfGenerationTokens: rules.endOfGeneration,
-            mergeCount: encoder.mergeCount, attributes: attributes, texts: table, pieceBytes: pieceBytes,
-            pieceStarts: pieceStarts, addSpacePrefix: stripsFirstSpace))
     }
 
     private static func table(_ texts: [String]) -> ByteStringTable {

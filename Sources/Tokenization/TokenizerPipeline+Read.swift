@@ -57,7 +57,26 @@ extension TokenizerPipeline {
         if let d = m["dropout"], !d.isNull, case .number(let p, _) = d, p != 0 {
             throw .unsupported(path: "model.dropout", reason: "\(p) (only null or 0)")
         }
-        guard let vocab = m["vocab"]?.members else { throw .missingField("model.vocab") }
+        let (tokens, table) = try readVocabulary(m["vocab"])
+        let merges = try readMerges(m["merges"])
+        func text(_ key: String) throws(TokenizerError) -> String? {
+            guard let v = m[key], !v.isNull else { return nil }
+            guard let s = v.string else { throw .invalidField("model.\(key)", reason: "not a string") }
+            return s
+        }
+        let prefix = try text("continuing_subword_prefix"), suffix = try text("end_of_word_suffix")
+        let model = BytePairModel(
+            vocabulary: tokens, merges: merges, byteFallback: m["byte_fallback"]?.bool ?? false,
+            unknownToken: try text("unk_token"), fuseUnknown: m["fuse_unk"]?.bool ?? false,
+            ignoreMerges: m["ignore_merges"]?.bool ?? false,
+            continuingSubwordPrefix: prefix?.isEmpty == true ? nil : prefix, endOfWordSuffix: suffix?.isEmpty == true ? nil : suffix)
+        try checkMerges(model, table)
+        return (model, table)
+    }
+
+    /// `model.vocab`: texts by id 0..<n, and the table text → id.
+    static func readVocabulary(_ value: JSONNode?) throws(TokenizerError) -> ([String], ByteStringTable) {
+        guard let vocab = value?.members else { throw .missingField("model.vocab") }
         var tokens = [String?](repeating: nil, count: vocab.count)
         var table = ByteStringTable(capacity: vocab.count, arenaBytes: vocab.count * 8)
         for (key, value) in vocab {
@@ -68,36 +87,26 @@ extension TokenizerPipeline {
             tokens[id] = key
             table.insert(Array(key.utf8), value: Int32(id))
         }
-        guard let items = m["merges"]?.array else { throw .missingField("model.merges") }
+        return (tokens.map { $0! }, table)  // n distinct ids in 0..<n: every slot is filled
+    }
+
+    /// `model.merges`: "left right" (older files) or ["left", "right"], in rank order.
+    static func readMerges(_ value: JSONNode?) throws(TokenizerError) -> [BytePairModel.Merge] {
+        guard let items = value?.array else { throw .missingField("model.merges") }
         var merges = [BytePairModel.Merge]()
         merges.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
-            // "left right" (older files) or ["left", "right"].
-            let merge: BytePairModel.Merge
             if let s = item.string {
                 let parts = s.utf8.split(separator: 0x20, omittingEmptySubsequences: false)
                 guard parts.count == 2 else { throw .invalidField("model.merges[\(i)]", reason: "\(s.debugDescription) is not \"left right\"") }
-                merge = .init(String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self))
+                merges.append(.init(String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self)))
             } else if let pair = item.array, pair.count == 2, let l = pair[0].string, let r = pair[1].string {
-                merge = .init(l, r)
+                merges.append(.init(l, r))
             } else {
                 throw .invalidField("model.merges[\(i)]", reason: "neither \"left right\" nor [left, right]")
             }
-            merges.append(merge)
         }
-        func text(_ key: String) throws(TokenizerError) -> String? {
-            guard let v = m[key], !v.isNull else { return nil }
-            guard let s = v.string else { throw .invalidField("model.\(key)", reason: "not a string") }
-            return s
-        }
-        let prefix = try text("continuing_subword_prefix"), suffix = try text("end_of_word_suffix")
-        let model = BytePairModel(
-            vocabulary: tokens.map { $0! }, merges: merges, byteFallback: m["byte_fallback"]?.bool ?? false,
-            unknownToken: try text("unk_token"), fuseUnknown: m["fuse_unk"]?.bool ?? false,
-            ignoreMerges: m["ignore_merges"]?.bool ?? false,
-            continuingSubwordPrefix: prefix?.isEmpty == true ? nil : prefix, endOfWordSuffix: suffix?.isEmpty == true ? nil : suffix)
-        try checkMerges(model, table)
-        return (model, table)
+        return merges
     }
 
     /// HF refuses a model whose merge parts or results are not in its vocabulary.
