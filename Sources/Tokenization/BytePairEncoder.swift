@@ -20,9 +20,10 @@ struct BytePairEncoder: Sendable {
     /// Raw bytes → token, for every token spelled in the byte-level alphabet.
     private let tokensByBytes: ByteStringTable
     private let ignoreMerges: Bool
-    /// Per byte, whether its symbol is no token, when such bytes are dropped before merging (HF's
-    /// BPE drops a character it cannot look up when there is no unknown token); nil otherwise.
-    private let droppedBytes: [Bool]?
+    /// Bytes whose symbol is no token, as a 256-bit set (4 words), when such bytes are dropped
+    /// before merging (HF's BPE drops a character it cannot look up when there is no unknown
+    /// token); nil otherwise.
+    private let droppedBytes: [UInt64]?
 
     /// Number of distinct merges (the first of duplicate pairs wins, as in llama.cpp).
     var mergeCount: Int { merges.count }
@@ -60,8 +61,9 @@ struct BytePairEncoder: Sendable {
             }
         }
         byteSymbols = (0..<256).map { intern([UInt8($0)]) }
-        let outside = byteSymbols.map { Int($0) >= tokens.count }
-        droppedBytes = dropsBytesOutsideVocabulary && outside.contains(true) ? outside : nil
+        var outside = [UInt64](repeating: 0, count: 4)
+        for b in 0..<256 where Int(byteSymbols[b]) >= tokens.count { outside[b >> 6] |= 1 << UInt64(b & 63) }
+        droppedBytes = dropsBytesOutsideVocabulary && outside != [0, 0, 0, 0] ? outside : nil
 
         var m = [UInt64: UInt64](minimumCapacity: mergeList.count)
         for (rank, line) in mergeList.enumerated() {
@@ -101,12 +103,22 @@ struct BytePairEncoder: Sendable {
         if n == 0 { return }
         if n == 1 { emit(byteSymbols[Int(word[0])], into: &out); return }
         if ignoreMerges, let id = tokensByBytes.value(for: UnsafeRawBufferPointer(word)) { out.append(id); return }
-        if let dropped = droppedBytes, word.contains(where: { dropped[Int($0)] }) {
-            let kept = word.filter { !dropped[Int($0)] }
+        if let dropped = droppedBytes, Self.contains(dropped, word) {
+            let kept = word.filter { dropped[Int($0 >> 6)] >> UInt64($0 & 63) & 1 == 0 }
             kept.withUnsafeBufferPointer { mergeAndEmit($0, into: &out, scratch: &s) }
             return
         }
         mergeAndEmit(word, into: &out, scratch: &s)
+    }
+
+    @inline(__always)
+    private static func contains(_ set: [UInt64], _ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        let (a, b, c, d) = (set[0], set[1], set[2], set[3])
+        for x in word {
+            let w = x < 0x80 ? (x < 0x40 ? a : b) : (x < 0xC0 ? c : d)
+            if w >> UInt64(x & 63) & 1 != 0 { return true }
+        }
+        return false
     }
 
     /// The merge loop over a word's bytes, then its symbols' tokens.

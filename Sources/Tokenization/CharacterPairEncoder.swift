@@ -20,6 +20,9 @@ struct CharacterPairEncoder: Sendable {
     private let prefix: [UInt8]
     private let suffix: [UInt8]
 
+    /// Number of distinct merges.
+    var mergeCount: Int { merges.count }
+
     /// The encoder of `model`; fails on a merge or unknown token that is not in the vocabulary
     /// (HF refuses such files too).
     init(_ model: BytePairModel, vocabulary table: ByteStringTable) throws(TokenizerError) {

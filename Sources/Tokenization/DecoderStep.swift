@@ -63,6 +63,37 @@ public enum DecoderStep: Sendable, Equatable {
         }
     }
 
+    /// The bytes one token decodes to on its own, for streaming: each step on that token, raw bytes
+    /// kept (a `<0xXX>` token is its byte, a byte-level token its bytes, valid UTF-8 or not).
+    /// Steps that depend on the token's place are taken as for a token in the middle: Metaspace
+    /// writes a space, BPEDecoder's suffix a space; Strip after Fuse (the whole text's edges) is
+    /// left to the reader (`Tokenizer.addSpacePrefix`).
+    static func piece(_ token: String, _ steps: [DecoderStep]) -> [UInt8] {
+        var text = token
+        var fused = false
+        for (k, step) in steps.enumerated() {
+            switch step {
+            case .byteLevel:
+                let bytes = ByteLevelAlphabet.decode(text) ?? Array(text.utf8)
+                guard k + 1 < steps.count else { return bytes }
+                text = String(decoding: bytes, as: UTF8.self)
+            case .metaspace(let replacement, _):
+                text = String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == replacement ? " " : $0 }))
+            case .replace(let pattern, let content):
+                text = replacing(Array(pattern.utf8), with: Array(content.utf8), in: text)
+            case .byteFallback:
+                if let b = byteValue(text) { return [b] }
+            case .fuse:
+                fused = true
+            case .strip:
+                if !fused { text = step.apply([text])[0] }
+            case .wordSuffix(let suffix):
+                text = replacing(Array(suffix.utf8), with: [0x20], in: text)
+            }
+        }
+        return Array(text.utf8)
+    }
+
     /// `text` with every leftmost non-overlapping occurrence of `needle` (bytes) replaced.
     static func replacing(_ needle: [UInt8], with content: [UInt8], in text: String) -> String {
         let t = Array(text.utf8)

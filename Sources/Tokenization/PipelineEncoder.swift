@@ -27,11 +27,18 @@ struct PipelineEncoder: Sendable {
     /// Whether `decode` skips an id when skipping special tokens (its text is a special token's).
     let special: [Bool]
 
-    /// One encode call's scratch buffers.
-    struct Session {
-        var bytePair: BytePairSession?
-        var byteScratch = BytePairEncoder.Scratch()
-        var characterScratch = CharacterPairEncoder.Scratch()
+    /// Number of distinct merges in use.
+    var mergeCount: Int {
+        switch model {
+        case .bytes(let bpe, _): return bpe.mergeCount
+        case .characters(let cpe): return cpe.mergeCount
+        }
+    }
+
+    /// Scratch buffers of the word-by-word path, for one encode call.
+    struct Scratch {
+        var bytes = BytePairEncoder.Scratch()
+        var characters = CharacterPairEncoder.Scratch()
         var wordBytes = [UInt8]()
         var wordScalars = [UInt32]()
     }
@@ -42,43 +49,57 @@ struct PipelineEncoder: Sendable {
         var out = [Int32]()
         out.reserveCapacity(text.count / 3 + prefix.count + suffix.count)
         if addSpecial { out += prefix }
-        var session = Session()
-        if case .bytes(let bpe, let split?) = model { session.bytePair = BytePairSession(encoder: bpe, pattern: split, unicode: .current) }
-        if rawTokens.isEmpty {
-            encodeBetweenTokens(text, 0..<text.count, parseSpecial: parseSpecial, &session, into: &out)
+        if case .bytes(let bpe, let split?) = model {
+            // The hand-scanned split: each piece straight through the GGUF tokenizers' session.
+            var session = BytePairSession(encoder: bpe, pattern: split, unicode: .current)
+            forEachPiece(text, parseSpecial: parseSpecial, into: &out) { piece, _, out in session.encode(piece, into: &out) }
         } else {
-            var segments = [TextSegment]()
-            rawTokens.split(text, 0..<text.count, parseSpecial: parseSpecial, into: &segments)
-            for segment in segments {
-                switch segment {
-                case .token(let id): out.append(id)
-                case .text(let r): encodeBetweenTokens(text, r, parseSpecial: parseSpecial, &session, into: &out)
-                }
+            var scratch = Scratch()
+            forEachPiece(text, parseSpecial: parseSpecial, into: &out) { piece, atOrigin, out in
+                encodeWords(piece, atOrigin: atOrigin, &scratch, into: &out)
             }
         }
         if addSpecial { out += suffix }
         return out
     }
 
+    /// Calls `body` with each normalized piece of `text` between added tokens (and whether it
+    /// starts at the input's start), appending the added tokens' ids to `out` in between.
+    private func forEachPiece(_ text: UnsafeBufferPointer<UInt8>, parseSpecial: Bool, into out: inout [Int32],
+                              _ body: (UnsafeBufferPointer<UInt8>, Bool, inout [Int32]) -> Void) {
+        if rawTokens.isEmpty {
+            betweenTokens(text, 0..<text.count, parseSpecial: parseSpecial, into: &out, body)
+            return
+        }
+        var segments = [TextSegment]()
+        rawTokens.split(text, 0..<text.count, parseSpecial: parseSpecial, into: &segments)
+        for segment in segments {
+            switch segment {
+            case .token(let id): out.append(id)
+            case .text(let r): betweenTokens(text, r, parseSpecial: parseSpecial, into: &out, body)
+            }
+        }
+    }
+
     /// A piece between raw-matched tokens: normalized, then cut at normalized added tokens.
-    private func encodeBetweenTokens(_ text: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, parseSpecial: Bool,
-                                     _ session: inout Session, into out: inout [Int32]) {
+    private func betweenTokens(_ text: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, parseSpecial: Bool, into out: inout [Int32],
+                               _ body: (UnsafeBufferPointer<UInt8>, Bool, inout [Int32]) -> Void) {
         guard !r.isEmpty else { return }
         if normalizers.isEmpty {
-            split(text, r, atOrigin: r.lowerBound == 0, parseSpecial: parseSpecial, &session, into: &out)
+            cutAtNormalizedTokens(text, r, atOrigin: r.lowerBound == 0, parseSpecial: parseSpecial, into: &out, body)
             return
         }
         var atOrigin = r.lowerBound == 0
         var s = String(decoding: UnsafeBufferPointer(rebasing: text[r]), as: UTF8.self)
         for n in normalizers { s = n.apply(s, atOrigin: &atOrigin) }
         let origin = atOrigin
-        s.withUTF8 { split($0, 0..<$0.count, atOrigin: origin, parseSpecial: parseSpecial, &session, into: &out) }
+        s.withUTF8 { cutAtNormalizedTokens($0, 0..<$0.count, atOrigin: origin, parseSpecial: parseSpecial, into: &out, body) }
     }
 
-    private func split(_ text: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, atOrigin: Bool, parseSpecial: Bool,
-                       _ session: inout Session, into out: inout [Int32]) {
+    private func cutAtNormalizedTokens(_ text: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, atOrigin: Bool, parseSpecial: Bool,
+                                       into out: inout [Int32], _ body: (UnsafeBufferPointer<UInt8>, Bool, inout [Int32]) -> Void) {
         if normalizedTokens.isEmpty {
-            encodePiece(text, r, atOrigin: atOrigin, &session, into: &out)
+            if !r.isEmpty { body(UnsafeBufferPointer(rebasing: text[r]), atOrigin, &out) }
             return
         }
         var segments = [TextSegment]()
@@ -86,34 +107,29 @@ struct PipelineEncoder: Sendable {
         for segment in segments {
             switch segment {
             case .token(let id): out.append(id)
-            case .text(let sub): encodePiece(text, sub, atOrigin: atOrigin && sub.lowerBound == r.lowerBound, &session, into: &out)
+            case .text(let sub): body(UnsafeBufferPointer(rebasing: text[sub]), atOrigin && sub.lowerBound == r.lowerBound, &out)
             }
         }
     }
 
-    /// One normalized piece: pre-tokenized, then each word through the model.
-    private func encodePiece(_ text: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, atOrigin: Bool,
-                             _ session: inout Session, into out: inout [Int32]) {
-        if session.bytePair != nil {
-            session.bytePair!.encode(UnsafeBufferPointer(rebasing: text[r]), into: &out)
-            return
-        }
-        let piece = TextPiece(scalars: Self.scalars(UnsafeBufferPointer(rebasing: text[r])), atOrigin: atOrigin)
+    /// One normalized piece, word by word: the pre-tokenizer steps, then the model on each word.
+    private func encodeWords(_ text: UnsafeBufferPointer<UInt8>, atOrigin: Bool, _ s: inout Scratch, into out: inout [Int32]) {
+        let piece = TextPiece(scalars: Self.scalars(text), atOrigin: atOrigin)
         let byteLevel = preTokenization.byteLevel
         for word in preTokenization.words(piece) {
             switch model {
             case .bytes(let bpe, _):
-                session.wordBytes.removeAll(keepingCapacity: true)
-                for v in word.scalars { appendUTF8(v, to: &session.wordBytes) }
-                session.wordBytes.withUnsafeBufferPointer { bpe.encode($0, into: &out, scratch: &session.byteScratch) }
+                s.wordBytes.removeAll(keepingCapacity: true)
+                for v in word.scalars { appendUTF8(v, to: &s.wordBytes) }
+                s.wordBytes.withUnsafeBufferPointer { bpe.encode($0, into: &out, scratch: &s.bytes) }
             case .characters(let cpe):
                 if byteLevel {
-                    session.wordBytes.removeAll(keepingCapacity: true)
-                    for v in word.scalars { appendUTF8(v, to: &session.wordBytes) }
-                    session.wordScalars = session.wordBytes.map { ByteLevelAlphabet.scalarOfByte[Int($0)] }
-                    cpe.encode(session.wordScalars, into: &out, scratch: &session.characterScratch)
+                    s.wordBytes.removeAll(keepingCapacity: true)
+                    for v in word.scalars { appendUTF8(v, to: &s.wordBytes) }
+                    s.wordScalars = s.wordBytes.map { ByteLevelAlphabet.scalarOfByte[Int($0)] }
+                    cpe.encode(s.wordScalars, into: &out, scratch: &s.characters)
                 } else {
-                    cpe.encode(word.scalars, into: &out, scratch: &session.characterScratch)
+                    cpe.encode(word.scalars, into: &out, scratch: &s.characters)
                 }
             }
         }

@@ -9,9 +9,10 @@ extension Tokenizer {
     /// A tokenizer that runs `pipeline` as HF does: `encode(text, addSpecial:, parseSpecial:)` is
     /// HF's `encode(text, add_special_tokens=addSpecial)` (with `encode_special_tokens` when
     /// `parseSpecial` is false), `decode(ids, renderSpecial:)` its `decode(ids,
-    /// skip_special_tokens=!renderSpecial)`. Added tokens are control tokens when special, else
-    /// user-defined; `bos` / `eos` are the first / last ids the post-processor adds (`addsBOS` /
-    /// `addsEOS` say whether it adds any); the end-of-generation set is found by token text.
+    /// skip_special_tokens=!renderSpecial)`. Added tokens are control tokens when special (as HF's
+    /// decode skips them), else user-defined; a token's `piece` is the decoder run on it alone;
+    /// `bos` / `eos` are the first / last ids the post-processor adds (`addsBOS` / `addsEOS` say
+    /// whether it adds any); the end-of-generation set is found by token text.
     public convenience init(pipeline p: TokenizerPipeline) throws(TokenizerError) {
         try self.init(pipeline: p, characterModel: false)
     }
@@ -28,10 +29,11 @@ extension Tokenizer {
                 if let id = modelTable.value(for: "<0x" + Self.hex(UInt8(b)) + ">") { types[Int(id)] = .byte }
             }
         }
-        for a in p.addedTokens {
-            texts[a.id] = a.content
-            types[a.id] = a.special ? .control : .userDefined
-        }
+        for a in p.addedTokens { texts[a.id] = a.content }
+        let encoder = try Self.pipelineEncoder(p, texts: texts, modelTable: modelTable, characterModel: characterModel)
+        // Control: what HF's decode skips with special tokens (a special token whose normalized
+        // text differs from its content is not skipped there); other added tokens user-defined.
+        for a in p.addedTokens { types[a.id] = encoder.special[a.id] ? .control : .userDefined }
         var table = ByteStringTable(capacity: n, arenaBytes: n * 8)
         for id in 0..<n {
             if let first = table.insert(Array(texts[id].utf8), value: Int32(id)) {
@@ -46,21 +48,36 @@ extension Tokenizer {
         // Only the ids and the end-of-generation set: attributes stay HF's.
         let rules = SpecialTokenRules(texts: texts, types: types, given: given, defaults: SpecialTokenIDs(),
                                       lookup: { table.value(for: $0).map(Int.init) })
-        let encoder = try Self.pipelineEncoder(p, texts: texts, modelTable: modelTable, characterModel: characterModel)
-        let byteLevelPieces = p.decoders.first == .byteLevel
-        let (pieceBytes, pieceStarts) = PieceTable.build(texts: texts, attributes: attributes, byteLevel: byteLevelPieces)
-        let stripsFirstSpace = p.decoders.contains {
+        let (pieceBytes, pieceStarts) = Self.pieces(encoder.decodeTexts, p.decoders)
+        self.init(parts: Parts(
+            algorithm: .pipeline, engine: .pipeline(encoder), ids: rules.ids, addsBOS: !p.prefix.isEmpty,
+            addsEOS: !p.suffix.isEmpty, endOfGenerationTokens: rules.endOfGeneration,
+            mergeCount: encoder.mergeCount, attributes: attributes, texts: table, pieceBytes: pieceBytes,
+            pieceStarts: pieceStarts, addSpacePrefix: Self.stripsFirstSpace(p.decoders)))
+    }
+
+    /// Each token's piece: the decoder run on it alone (what streaming and constraints join).
+    private static func pieces(_ texts: [String], _ decoders: [DecoderStep]) -> ([UInt8], [Int32]) {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(texts.count * 8)
+        var starts = [Int32](repeating: 0, count: texts.count + 1)
+        for (id, text) in texts.enumerated() {
+            bytes.append(contentsOf: DecoderStep.piece(text, decoders))
+            starts[id + 1] = Int32(bytes.count)
+        }
+        return (bytes, starts)
+    }
+
+    /// Whether decoding drops the space the first token starts with (Metaspace that prepends, or a
+    /// Strip of leading spaces), which streaming then does too.
+    private static func stripsFirstSpace(_ decoders: [DecoderStep]) -> Bool {
+        decoders.contains {
             switch $0 {
             case .metaspace(_, let scheme): return scheme != .never
             case .strip(let c, let start, _): return c == " " && start > 0
             default: return false
             }
         }
-        self.init(parts: Parts(
-            algorithm: .pipeline, engine: .pipeline(encoder), ids: rules.ids, addsBOS: !p.prefix.isEmpty,
-            addsEOS: !p.suffix.isEmpty, endOfGenerationTokens: rules.endOfGeneration,
-            mergeCount: p.model.effectiveMerges.count, attributes: attributes, texts: table, pieceBytes: pieceBytes,
-            pieceStarts: pieceStarts, addSpacePrefix: stripsFirstSpace))
     }
 
     private static func table(_ texts: [String]) -> ByteStringTable {

@@ -22,10 +22,10 @@ extension TokenizerPipeline {
         let root = try JSONNode.parse(bytes)
         guard root.members != nil else { throw .invalidField("tokenizer.json", reason: "not a JSON object") }
         guard let modelNode = root["model"], modelNode.members != nil else { throw .missingField("model") }
-        let model = try Self.readModel(modelNode)
+        let (model, table) = try Self.readModel(modelNode)
         normalizers = try Self.readNormalizer(root["normalizer"], path: "normalizer")
         preTokenizers = try Self.readPreTokenizer(root["pre_tokenizer"], path: "pre_tokenizer")
-        addedTokens = try Self.readAddedTokens(root["added_tokens"], model: model)
+        addedTokens = try Self.readAddedTokens(root["added_tokens"], model: model, vocabulary: table)
         (prefix, suffix) = try Self.readPostProcessor(root["post_processor"], path: "post_processor")
         decoders = try Self.readDecoder(root["decoder"], path: "decoder")
         self.model = model
@@ -50,13 +50,33 @@ extension TokenizerPipeline {
         return bytes
     }
 
-    static func readModel(_ m: JSONNode) throws(TokenizerError) -> BytePairModel {
+    /// The model, and its vocabulary as a table (text → id).
+    static func readModel(_ m: JSONNode) throws(TokenizerError) -> (BytePairModel, ByteStringTable) {
         let type = m["type"]?.string ?? "BPE"
         guard type == "BPE" else { throw .unsupported(path: "model.type", reason: "\(type) (only BPE models)") }
         if let d = m["dropout"], !d.isNull, case .number(let p, _) = d, p != 0 {
             throw .unsupported(path: "model.dropout", reason: "\(p) (only null or 0)")
         }
-        guard let vocab = m["vocab"]?.members else { throw .missingField("model.vocab") }
+        let (tokens, table) = try readVocabulary(m["vocab"])
+        let merges = try readMerges(m["merges"])
+        func text(_ key: String) throws(TokenizerError) -> String? {
+            guard let v = m[key], !v.isNull else { return nil }
+            guard let s = v.string else { throw .invalidField("model.\(key)", reason: "not a string") }
+            return s
+        }
+        let prefix = try text("continuing_subword_prefix"), suffix = try text("end_of_word_suffix")
+        let model = BytePairModel(
+            vocabulary: tokens, merges: merges, byteFallback: m["byte_fallback"]?.bool ?? false,
+            unknownToken: try text("unk_token"), fuseUnknown: m["fuse_unk"]?.bool ?? false,
+            ignoreMerges: m["ignore_merges"]?.bool ?? false,
+            continuingSubwordPrefix: prefix?.isEmpty == true ? nil : prefix, endOfWordSuffix: suffix?.isEmpty == true ? nil : suffix)
+        try checkMerges(model, table)
+        return (model, table)
+    }
+
+    /// `model.vocab`: texts by id 0..<n, and the table text → id.
+    static func readVocabulary(_ value: JSONNode?) throws(TokenizerError) -> ([String], ByteStringTable) {
+        guard let vocab = value?.members else { throw .missingField("model.vocab") }
         var tokens = [String?](repeating: nil, count: vocab.count)
         var table = ByteStringTable(capacity: vocab.count, arenaBytes: vocab.count * 8)
         for (key, value) in vocab {
@@ -67,45 +87,44 @@ extension TokenizerPipeline {
             tokens[id] = key
             table.insert(Array(key.utf8), value: Int32(id))
         }
-        guard let items = m["merges"]?.array else { throw .missingField("model.merges") }
+        return (tokens.map { $0! }, table)  // n distinct ids in 0..<n: every slot is filled
+    }
+
+    /// `model.merges`: "left right" (older files) or ["left", "right"], in rank order.
+    static func readMerges(_ value: JSONNode?) throws(TokenizerError) -> [BytePairModel.Merge] {
+        guard let items = value?.array else { throw .missingField("model.merges") }
         var merges = [BytePairModel.Merge]()
         merges.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
-            // "left right" (older files) or ["left", "right"].
-            let merge: BytePairModel.Merge
             if let s = item.string {
                 let parts = s.utf8.split(separator: 0x20, omittingEmptySubsequences: false)
                 guard parts.count == 2 else { throw .invalidField("model.merges[\(i)]", reason: "\(s.debugDescription) is not \"left right\"") }
-                merge = .init(String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self))
+                merges.append(.init(String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self)))
             } else if let pair = item.array, pair.count == 2, let l = pair[0].string, let r = pair[1].string {
-                merge = .init(l, r)
+                merges.append(.init(l, r))
             } else {
                 throw .invalidField("model.merges[\(i)]", reason: "neither \"left right\" nor [left, right]")
             }
-            merges.append(merge)
         }
-        func text(_ key: String) throws(TokenizerError) -> String? {
-            guard let v = m[key], !v.isNull else { return nil }
-            guard let s = v.string else { throw .invalidField("model.\(key)", reason: "not a string") }
-            return s
-        }
-        let prefix = try text("continuing_subword_prefix"), suffix = try text("end_of_word_suffix")
-        let model = BytePairModel(
-            vocabulary: tokens.map { $0! }, merges: merges, byteFallback: m["byte_fallback"]?.bool ?? false,
-            unknownToken: try text("unk_token"), fuseUnknown: m["fuse_unk"]?.bool ?? false,
-            ignoreMerges: m["ignore_merges"]?.bool ?? false,
-            continuingSubwordPrefix: prefix?.isEmpty == true ? nil : prefix, endOfWordSuffix: suffix?.isEmpty == true ? nil : suffix)
-        try checkMerges(model, table)
-        return model
+        return merges
     }
 
     /// HF refuses a model whose merge parts or results are not in its vocabulary.
     static func checkMerges(_ model: BytePairModel, _ table: ByteStringTable) throws(TokenizerError) {
         let prefixLength = model.continuingSubwordPrefix?.utf8.count ?? 0
+        var merged = [UInt8]()
         for (i, m) in model.merges.enumerated() {
-            let right = Array(m.right.utf8)
-            guard table.value(for: m.left) != nil, table.value(for: right) != nil,
-                  table.value(for: Array(m.left.utf8) + right.dropFirst(prefixLength)) != nil else {
+            merged.removeAll(keepingCapacity: true)
+            merged.append(contentsOf: m.left.utf8)
+            let leftLength = merged.count
+            merged.append(contentsOf: m.right.utf8)
+            let found = merged.withUnsafeBytes { all in
+                table.value(for: UnsafeRawBufferPointer(rebasing: all[..<leftLength])) != nil
+                    && table.value(for: UnsafeRawBufferPointer(rebasing: all[leftLength...])) != nil
+            }
+            // HF drops the prefix's length from the right part, whatever its bytes.
+            if prefixLength > 0 { merged.removeSubrange(leftLength..<min(merged.count, leftLength + prefixLength)) }
+            guard found, table.value(for: merged) != nil else {
                 throw .invalidField("model.merges[\(i)]", reason: "\(m.left.debugDescription) + \(m.right.debugDescription): a part or the merged text is not in model.vocab")
             }
         }
@@ -113,11 +132,10 @@ extension TokenizerPipeline {
 
     /// Added tokens with HF's ids: the vocabulary's id for a text it holds, the id of an earlier
     /// added token with the same text, else the next id past the vocabulary.
-    static func readAddedTokens(_ value: JSONNode?, model: BytePairModel) throws(TokenizerError) -> [TokenizerJSON.AddedToken] {
+    static func readAddedTokens(_ value: JSONNode?, model: BytePairModel, vocabulary: ByteStringTable) throws(TokenizerError) -> [TokenizerJSON.AddedToken] {
         guard let value, !value.isNull else { return [] }
         guard let items = value.array else { throw .invalidField("added_tokens", reason: "not an array") }
-        var known = ByteStringTable(capacity: model.vocabulary.count + items.count)
-        for (id, t) in model.vocabulary.enumerated() { known.insert(Array(t.utf8), value: Int32(id)) }
+        var known = vocabulary
         var next = model.vocabulary.count
         var out = [TokenizerJSON.AddedToken]()
         var index = [Int: Int]()  // id → position in out

@@ -93,11 +93,16 @@ public struct BytePairModel: Sendable, Equatable {
     /// overwrites an earlier one in HF's merge map); order otherwise kept.
     var effectiveMerges: [Merge] {
         // Keys are bytes: Swift strings compare canonically ("é" == "e\u{301}"), HF's do not.
-        var seen = Set<[UInt8]>()
-        var out = [Merge]()
-        for m in merges.reversed() where seen.insert(Array(m.left.utf8) + [0xFF] + Array(m.right.utf8)).inserted {
-            out.append(m)
+        var seen = ByteStringTable(capacity: merges.count, arenaBytes: merges.count * 8)
+        var key = [UInt8]()
+        var keep = [Bool](repeating: true, count: merges.count)
+        for (i, m) in merges.enumerated().reversed() {
+            key.removeAll(keepingCapacity: true)
+            key.append(contentsOf: m.left.utf8)
+            key.append(0xFF)  // never in UTF-8
+            key.append(contentsOf: m.right.utf8)
+            if seen.insert(key, value: Int32(i)) != nil { keep[i] = false }
         }
-        return out.reversed()
+        return keep.allSatisfy { $0 } ? merges : merges.indices.filter { keep[$0] }.map { merges[$0] }
     }
 }

@@ -124,3 +124,27 @@ import Testing
         #expect(algorithms.isSuperset(of: ["bytes gpt2", "bytes llama3", "bytes qwen2", "bytes smollm", "bytes steps", "characters"]))
     }
 }
+
+extension HFTokenizerJSONComponentTests {
+    /// Token pieces (what streaming and constrained decoding use) add up to `decode` for the
+    /// decoders that work token by token: ByteLevel, and Replace ▁ + ByteFallback + Fuse (Gemma's),
+    /// wherever the text is valid UTF-8 (ByteFallback writes one U+FFFD per invalid byte).
+    @Test(arguments: caseNames)
+    func piecesAddUpToDecode(_ name: String) throws {
+        let c = try #require(Self.fixture.cases.first { $0.name == name })
+        let p = try TokenizerPipeline(json: Self.text(of: c))
+        let gemma: [DecoderStep] = [.replace("▁", content: " "), .byteFallback, .fuse]
+        guard p.decoders == [.byteLevel] || p.decoders == gemma else { return }
+        let tok = try Tokenizer(pipeline: p)
+        for (t, r) in zip(Self.fixture.strings, c.records) {
+            let ids = c.added[0] + r.ids + c.added[1]
+            for render in [false, true] {
+                let whole = tok.decode(ids, renderSpecial: render)
+                guard !whole.unicodeScalars.contains("\u{FFFD}") else { continue }
+                var stream = StreamingDetokenizer(tokenizer: tok, renderSpecial: render)
+                let streamed = ids.map { stream.push($0) }.joined() + stream.flush()
+                #expect(Array(streamed.utf8) == Array(whole.utf8), "\(name): \(t.debugDescription)")
+            }
+        }
+    }
+}
