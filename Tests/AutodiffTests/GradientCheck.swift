@@ -1,6 +1,7 @@
 import Autodiff
 import Compute
 import Testing
+import TestSupport
 
 /// Finite-difference check of an op's backward: for L = Σ r·f(inputs) with a fixed random r,
 /// the gradient backward gives each input must match (L(x + h·eᵢ) − L(x − h·eᵢ)) / 2h.
@@ -16,10 +17,10 @@ struct GradientCheck {
     /// Builds the graph once with gradients and again for each perturbation; returns the worst
     /// relative error over the inputs that require a gradient.
     func run(_ inputs: [Tensor], seed: UInt64 = 7, _ build: (Tape) -> Tensor) -> Double {
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed: seed)
         let tape = Tape(pool: ThreadPool(threadCount: 2))
         let y = build(tape)
-        let r = (0..<y.count).map { _ in rng.nextFloat() * 2 - 1 }
+        let r = rng.floats(y.count)
         tape.backward(from: y, outputGradient: r)
         let analytic = inputs.map { $0.gradients }
         func loss() -> Double {
@@ -30,7 +31,7 @@ struct GradientCheck {
         }
         var worst = 0.0
         for (n, x) in inputs.enumerated() where x.requiresGrad {
-            let indices = x.count <= samples ? Array(0..<x.count) : (0..<samples).map { _ in Int(rng.next() % UInt64(x.count)) }
+            let indices = x.count <= samples ? Array(0..<x.count) : (0..<samples).map { _ in rng.int(x.count) }
             var diff = 0.0, norm = 0.0
             for i in indices {
                 let saved = x.value[i]
@@ -48,21 +49,9 @@ struct GradientCheck {
     }
 }
 
-/// A small deterministic generator for test data.
-struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 24) }
+extension SplitMix64 {
     /// A parameter-like tensor with values uniform in ±scale.
     mutating func tensor(_ shape: [Int], scale: Float = 1, requiresGrad: Bool = true) -> Tensor {
-        let n = shape.reduce(1, *)
-        return Tensor(shape: shape, values: (0..<n).map { _ in (nextFloat() * 2 - 1) * scale }, requiresGrad: requiresGrad)
+        Tensor(shape: shape, values: floats(shape.reduce(1, *), -scale...scale), requiresGrad: requiresGrad)
     }
 }

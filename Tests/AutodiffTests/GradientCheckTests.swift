@@ -2,55 +2,56 @@ import Autodiff
 import Compute
 import Foundation
 import Testing
+import TestSupport
 
 /// Every backward kernel against finite differences of its forward.
 @Suite struct GradientCheckTests {
     let check = GradientCheck()
 
     @Test func linearWithBias() {
-        var rng = SplitMix(1)
+        var rng = SplitMix64(seed: 1)
         let x = rng.tensor([5, 7]), w = rng.tensor([9, 7], scale: 0.5), b = rng.tensor([9])
         let error = check.run([x, w, b]) { $0.linear(x, weight: w, bias: b) }
         #expect(error < check.tolerance, "relative error \(error)")
     }
 
     @Test func embeddingWithRepeatedIds() {
-        var rng = SplitMix(2)
+        var rng = SplitMix64(seed: 2)
         let table = rng.tensor([6, 5])
         let error = check.run([table]) { $0.embedding([3, 1, 3, 0, 5, 3], table: table) }
         #expect(error < check.tolerance, "relative error \(error)")
     }
 
     @Test func addUsesBothInputs() {
-        var rng = SplitMix(3)
+        var rng = SplitMix64(seed: 3)
         let a = rng.tensor([4, 6]), b = rng.tensor([4, 6])
         let error = check.run([a, b]) { t in t.add(t.add(a, b), a) }
         #expect(error < check.tolerance, "relative error \(error)")
     }
 
     @Test func layerNorm() {
-        var rng = SplitMix(4)
+        var rng = SplitMix64(seed: 4)
         let x = rng.tensor([6, 40], scale: 2), w = rng.tensor([40]), b = rng.tensor([40])
         let error = check.run([x, w, b]) { $0.layerNorm(x, weight: w, bias: b) }
         #expect(error < check.tolerance, "relative error \(error)")
     }
 
     @Test func rmsNorm() {
-        var rng = SplitMix(5)
+        var rng = SplitMix64(seed: 5)
         let x = rng.tensor([6, 40], scale: 2), w = rng.tensor([40])
         let error = check.run([x, w]) { $0.rmsNorm(x, weight: w, eps: 1e-6) }
         #expect(error < check.tolerance, "relative error \(error)")
     }
 
     @Test func gelu() {
-        var rng = SplitMix(6)
+        var rng = SplitMix64(seed: 6)
         let x = rng.tensor([3, 50], scale: 4)  // covers both tails and the SIMD body + scalar tail
         let error = check.run([x]) { $0.gelu(x) }
         #expect(error < check.tolerance, "relative error \(error)")
     }
 
     @Test func swiGLU() {
-        var rng = SplitMix(7)
+        var rng = SplitMix64(seed: 7)
         let g = rng.tensor([3, 21], scale: 4), u = rng.tensor([3, 21], scale: 2)
         let error = check.run([g, u]) { $0.swiGLU(gate: g, up: u) }
         #expect(error < check.tolerance, "relative error \(error)")
@@ -58,7 +59,7 @@ import Testing
 
     @Test(arguments: [RoPE.Mode.normal, .neox])
     func rope(mode: RoPE.Mode) {
-        var rng = SplitMix(8)
+        var rng = SplitMix64(seed: 8)
         let x = rng.tensor([4, 2 * 12])
         let rope = RoPE(mode: mode, dimensions: 8, base: 10_000)  // partial rotation: 8 of 12 dims
         let error = check.run([x]) { $0.rope(x, positions: [0, 1, 5, 17], heads: 2, headDim: 12, rope: rope) }
@@ -67,7 +68,7 @@ import Testing
 
     @Test func causalAttentionGroupedFused() {
         // batch 2, T 5, 4 query heads sharing 2 KV heads, head dim 3, in one fused QKV tensor.
-        var rng = SplitMix(9)
+        var rng = SplitMix64(seed: 9)
         let heads = 4, kv = 2, hd = 3
         let qkv = rng.tensor([2 * 5, (heads + 2 * kv) * hd], scale: 1.5)
         let error = check.run([qkv]) { t in
@@ -79,7 +80,7 @@ import Testing
     }
 
     @Test func causalAttentionSeparateTensors() {
-        var rng = SplitMix(10)
+        var rng = SplitMix64(seed: 10)
         let q = rng.tensor([3 * 4, 2 * 4]), k = rng.tensor([3 * 4, 2 * 4]), v = rng.tensor([3 * 4, 2 * 4])
         let error = check.run([q, k, v]) { t in
             t.causalAttention(query: HeadView(q), key: HeadView(k), value: HeadView(v), batch: 3,
@@ -89,7 +90,7 @@ import Testing
     }
 
     @Test func crossEntropyIgnoresMaskedRows() {
-        var rng = SplitMix(11)
+        var rng = SplitMix64(seed: 11)
         let logits = rng.tensor([6, 19], scale: 3)
         let targets: [Int32] = [4, -100, 18, 0, -100, 7]
         let error = check.run([logits]) { $0.crossEntropy(logits, targets: targets) }
@@ -111,14 +112,14 @@ import Testing
     }
 
     @Test func scaledAdd() {
-        var rng = SplitMix(12)
+        var rng = SplitMix64(seed: 12)
         let a = rng.tensor([3, 20]), b = rng.tensor([3, 20])
         let error = check.run([a, b]) { $0.add(a, b, scale: 0.37) }
         #expect(error < check.tolerance, "relative error \(error)")
     }
 
     @Test func dropoutKeepsItsMaskAndScale() {
-        var rng = SplitMix(13)
+        var rng = SplitMix64(seed: 13)
         let x = rng.tensor([4, 50])
         // The finite-difference forwards do not record (dropout is then the identity), so check the
         // recorded backward against its own mask: dx = dy · mask, mask ∈ {0, 1/(1−p)}.
@@ -137,7 +138,7 @@ import Testing
     }
 
     @Test func sequenceLogProbabilities() {
-        var rng = SplitMix(14)
+        var rng = SplitMix64(seed: 14)
         let logits = rng.tensor([2 * 4, 11], scale: 2)
         let targets: [Int32] = [3, -100, 5, 10, 0, 1, -100, 2]
         let error = check.run([logits]) { $0.sequenceLogProbabilities(logits, targets: targets, batch: 2) }
@@ -145,7 +146,7 @@ import Testing
     }
 
     @Test func dpoLoss() {
-        var rng = SplitMix(15)
+        var rng = SplitMix64(seed: 15)
         let policy = rng.tensor([6], scale: 3)
         let reference: [Float] = [-1, -2, 0.5, 0.2, -3, -1]
         let error = check.run([policy]) { $0.dpoLoss(policy: policy, reference: reference, beta: 0.5) }
@@ -155,7 +156,7 @@ import Testing
     @Test func causalAttentionAcrossQueryBlocks() {
         // T = 150 spans three 64-row query blocks (the last one partial): values against a plain
         // softmax(QKᵀ)V, gradients against finite differences.
-        var rng = SplitMix(16)
+        var rng = SplitMix64(seed: 16)
         let t = 150, hd = 4
         let q = rng.tensor([t, 2 * hd]), k = rng.tensor([t, hd]), v = rng.tensor([t, hd])
         let tape = Tape(pool: ThreadPool(threadCount: 2))
