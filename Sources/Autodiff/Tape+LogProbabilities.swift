@@ -49,8 +49,7 @@ extension Tape {
         var sigmoids = [Float](repeating: 0, count: pairs)
         for i in 0..<pairs {
             let z = beta * ((policy.value[2 * i] - policy.value[2 * i + 1]) - (reference[2 * i] - reference[2 * i + 1]))
-            // −log σ(z) = softplus(−z), computed stably.
-            total += Double(z > 0 ? log1pf(expf(-z)) : -z + log1pf(expf(z)))
+            total += Double(LossKernels.negativeLogSigmoid(z))
             sigmoids[i] = 1 / (1 + expf(-z))
         }
         loss.value[0] = Float(total / Double(pairs))
@@ -64,6 +63,13 @@ extension Tape {
             }
         }
         return loss
+    }
+}
+
+extension LossKernels {
+    /// −log σ(z) = softplus(−z), without overflow for large |z| (DPO's per-pair loss).
+    public static func negativeLogSigmoid(_ z: Float) -> Float {
+        z > 0 ? log1pf(expf(-z)) : -z + log1pf(expf(z))
     }
 }
 

@@ -78,7 +78,7 @@ public struct PreferenceObjective: TrainingObjective {
         for i in 0..<n {
             let m = policy[2 * i] - policy[2 * i + 1]
             let z = beta * (m - (heldReference[2 * i] - heldReference[2 * i + 1]))
-            loss += Double(z > 0 ? log1p(exp(-Double(z))) : -Double(z) + log1p(exp(Double(z))))
+            loss += Double(LossKernels.negativeLogSigmoid(z))
             margin += Double(m)
             if z > 0 { wins += 1 }
         }
