@@ -1,4 +1,7 @@
 import Compute
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// AdamW as PyTorch's `torch.optim.AdamW` computes it (decoupled weight decay, bias-corrected
 /// moments), on fp32 master weights:
@@ -51,6 +54,3 @@ public final class AdamW {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -1,4 +1,5 @@
 import Autodiff
+import Compute
 import Foundation
 import ModelFiles
 
@@ -104,5 +105,3 @@ public enum Checkpoint {
         values.withUnsafeBufferPointer { buffer.pointer.update(from: $0.baseAddress!, count: values.count) }
     }
 }
-
-import Compute

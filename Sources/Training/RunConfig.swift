@@ -1,8 +1,9 @@
 import Architectures
+import Autodiff
 import Foundation
 import Yams
 
-/// A training run's settings (`run.json`), every field optional in the file with the default
+/// A training run's settings (`run.yaml` or `run.json`), every field optional in the file with the default
 /// shown; command-line flags override the file. Defaults follow nanoGPT's small-model recipe.
 public struct RunConfig: Codable, Sendable, Equatable {
     /// The model to build when not starting from `initFrom`.
@@ -217,5 +218,3 @@ public struct RunConfig: Codable, Sendable, Equatable {
         LearningRateSchedule(peak: learningRate, minimum: minLearningRate, warmupSteps: warmupSteps, totalSteps: steps)
     }
 }
-
-import Autodiff
