@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "Architectures", targets: ["Architectures"]),
         .library(name: "Generation", targets: ["Generation"]),
         .library(name: "Server", targets: ["Server"]),
+        .library(name: "Corpus", targets: ["Corpus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -70,8 +71,15 @@ let package = Package(
         .target(name: "Training", dependencies: ["Architectures", "Autodiff", "Compute", "ModelFiles", "Tokenization",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: modelSettings),
+        // Debian's zlib and zstd (-dev packages), for .gz / .zst corpus files and WARC archives.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // The data pipeline: readers, extraction, language ID, filters, PII, dedup, executor.
+        .target(name: "Corpus", dependencies: ["Compute", "ModelFiles", "Tokenization", "CZlib", "CZstd",
+                                               .product(name: "Yams", package: "Yams")],
+                swiftSettings: modelSettings),
         .executableTarget(name: "tern", dependencies: [
-            "Training", "Generation", "Architectures", "Tokenization", "ModelFiles", "Compute", "Server",
+            "Training", "Corpus", "Generation", "Architectures", "Tokenization", "ModelFiles", "Compute", "Server",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: modelSettings),
         .target(name: "TestSupport", dependencies: ["ModelFiles", "Compute"], path: "Tests/TestSupport"),
@@ -82,6 +90,7 @@ let package = Package(
         .testTarget(name: "ArchitecturesTests", dependencies: ["Architectures", "Autodiff", "Generation", "Tokenization", "TestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Tokenization", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Architectures", "Autodiff", "Compute", "ModelFiles", "Tokenization", "TestSupport"]),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "ModelFiles", "TestSupport"]),
         .testTarget(name: "TernCLITests", dependencies: ["TestSupport", "tern"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Generation", "Tokenization", "TestSupport", .product(name: "Logging", package: "swift-log"),

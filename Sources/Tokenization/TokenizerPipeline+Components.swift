@@ -1,6 +1,8 @@
+import ModelFiles
+
 extension TokenizerPipeline {
     /// `normalizer`: null, one normalizer, or a `Sequence` (flattened).
-    static func readNormalizer(_ value: JSONNode?, path: String) throws(TokenizerError) -> [TextNormalizer] {
+    static func readNormalizer(_ value: JSONValue?, path: String) throws(TokenizerError) -> [TextNormalizer] {
         guard let value, !value.isNull else { return [] }
         let type = value["type"]?.string ?? "null"
         switch type {
@@ -30,7 +32,7 @@ extension TokenizerPipeline {
     }
 
     /// `pre_tokenizer`: null, one pre-tokenizer, or a `Sequence` (flattened); `ByteLevel` only last.
-    static func readPreTokenizer(_ value: JSONNode?, path: String) throws(TokenizerError) -> [PreTokenizerStep] {
+    static func readPreTokenizer(_ value: JSONValue?, path: String) throws(TokenizerError) -> [PreTokenizerStep] {
         let steps = try preTokenizerSteps(value, path: path)
         if let i = steps.dropLast().firstIndex(where: { if case .byteLevel = $0.step { true } else { false } }) {
             throw .unsupported(path: steps[i].path, reason: "a ByteLevel pre-tokenizer that is not the last one")
@@ -38,7 +40,7 @@ extension TokenizerPipeline {
         return steps.map(\.step)
     }
 
-    private static func preTokenizerSteps(_ value: JSONNode?, path: String) throws(TokenizerError) -> [(step: PreTokenizerStep, path: String)] {
+    private static func preTokenizerSteps(_ value: JSONValue?, path: String) throws(TokenizerError) -> [(step: PreTokenizerStep, path: String)] {
         guard let value, !value.isNull else { return [] }
         let type = value["type"]?.string ?? "null"
         let step: PreTokenizerStep
@@ -69,7 +71,7 @@ extension TokenizerPipeline {
         return [(step, path)]
     }
 
-    private static func split(_ value: JSONNode, path: String) throws(TokenizerError) -> PreTokenizerStep {
+    private static func split(_ value: JSONValue, path: String) throws(TokenizerError) -> PreTokenizerStep {
         guard let b = value["behavior"] else { throw .missingField("\(path).behavior") }
         let how = try behavior(b, path: "\(path).behavior")
         let invert = value["invert"]?.bool ?? false
@@ -86,7 +88,7 @@ extension TokenizerPipeline {
     }
 
     /// `replacement` and `prepend_scheme` (older files: `add_prefix_space`, false meaning `never`).
-    private static func metaspace(_ value: JSONNode, path: String) throws(TokenizerError) -> (Unicode.Scalar, PrependScheme) {
+    private static func metaspace(_ value: JSONValue, path: String) throws(TokenizerError) -> (Unicode.Scalar, PrependScheme) {
         guard let r = value["replacement"]?.string, r.unicodeScalars.count == 1, let replacement = r.unicodeScalars.first else {
             throw .invalidField("\(path).replacement", reason: "not one character")
         }
@@ -102,7 +104,7 @@ extension TokenizerPipeline {
         return (replacement, scheme)
     }
 
-    private static func behavior(_ value: JSONNode, path: String) throws(TokenizerError) -> SplitBehavior {
+    private static func behavior(_ value: JSONValue, path: String) throws(TokenizerError) -> SplitBehavior {
         guard let s = value.string, let b = SplitBehavior(rawValue: s) else {
             throw .invalidField(path, reason: "not one of Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous")
         }
@@ -110,7 +112,7 @@ extension TokenizerPipeline {
     }
 
     /// `decoder`: null, one decoder, or a `Sequence` (flattened).
-    static func readDecoder(_ value: JSONNode?, path: String) throws(TokenizerError) -> [DecoderStep] {
+    static func readDecoder(_ value: JSONValue?, path: String) throws(TokenizerError) -> [DecoderStep] {
         guard let value, !value.isNull else { return [] }
         let type = value["type"]?.string ?? "null"
         switch type {
@@ -140,13 +142,13 @@ extension TokenizerPipeline {
         }
     }
 
-    private static func flag(_ value: JSONNode, _ key: String, _ path: String) throws(TokenizerError) -> Bool {
+    private static func flag(_ value: JSONValue, _ key: String, _ path: String) throws(TokenizerError) -> Bool {
         guard let b = value[key]?.bool else { throw .invalidField("\(path).\(key)", reason: "not a boolean") }
         return b
     }
 
     /// A `{"String": text}` pattern, or a `{"Regex": …}` one that only matches a literal text.
-    private static func literal(_ pattern: JSONNode?, path: String) throws(TokenizerError) -> String {
+    private static func literal(_ pattern: JSONValue?, path: String) throws(TokenizerError) -> String {
         if let s = pattern?["String"]?.string, !s.isEmpty { return s }
         if let r = pattern?["Regex"]?.string {
             guard let s = literalText(r) else {

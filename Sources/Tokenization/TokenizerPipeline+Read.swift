@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ModelFiles
 
 extension TokenizerPipeline {
     /// Reads the `tokenizer.json` file at `path`; errors name the file and the JSON path.
@@ -19,7 +20,10 @@ extension TokenizerPipeline {
     /// Parses `tokenizer.json` bytes (UTF-8). HF's own checks apply: every merge's parts and
     /// result must be in the vocabulary. `truncation` and `padding` are batch settings, ignored.
     init(json bytes: [UInt8]) throws(TokenizerError) {
-        let root = try JSONNode.parse(bytes)
+        let root: JSONValue
+        do throws(JSONValue.SyntaxError) { root = try JSONValue.parse(bytes) } catch {
+            throw .invalidField("tokenizer.json", reason: "not valid JSON: \(error)")
+        }
         guard root.members != nil else { throw .invalidField("tokenizer.json", reason: "not a JSON object") }
         guard let modelNode = root["model"], modelNode.members != nil else { throw .missingField("model") }
         let (model, table) = try Self.readModel(modelNode)
@@ -51,7 +55,7 @@ extension TokenizerPipeline {
     }
 
     /// The model, and its vocabulary as a table (text → id).
-    static func readModel(_ m: JSONNode) throws(TokenizerError) -> (BytePairModel, ByteStringTable) {
+    static func readModel(_ m: JSONValue) throws(TokenizerError) -> (BytePairModel, ByteStringTable) {
         let type = m["type"]?.string ?? "BPE"
         guard type == "BPE" else { throw .unsupported(path: "model.type", reason: "\(type) (only BPE models)") }
         if let d = m["dropout"], !d.isNull, case .number(let p, _) = d, p != 0 {
@@ -75,7 +79,7 @@ extension TokenizerPipeline {
     }
 
     /// `model.vocab`: texts by id 0..<n, and the table text → id.
-    static func readVocabulary(_ value: JSONNode?) throws(TokenizerError) -> ([String], ByteStringTable) {
+    static func readVocabulary(_ value: JSONValue?) throws(TokenizerError) -> ([String], ByteStringTable) {
         guard let vocab = value?.members else { throw .missingField("model.vocab") }
         var tokens = [String?](repeating: nil, count: vocab.count)
         var table = ByteStringTable(capacity: vocab.count, arenaBytes: vocab.count * 8)
@@ -91,7 +95,7 @@ extension TokenizerPipeline {
     }
 
     /// `model.merges`: "left right" (older files) or ["left", "right"], in rank order.
-    static func readMerges(_ value: JSONNode?) throws(TokenizerError) -> [BytePairModel.Merge] {
+    static func readMerges(_ value: JSONValue?) throws(TokenizerError) -> [BytePairModel.Merge] {
         guard let items = value?.array else { throw .missingField("model.merges") }
         var merges = [BytePairModel.Merge]()
         merges.reserveCapacity(items.count)
@@ -132,7 +136,7 @@ extension TokenizerPipeline {
 
     /// Added tokens with HF's ids: the vocabulary's id for a text it holds, the id of an earlier
     /// added token with the same text, else the next id past the vocabulary.
-    static func readAddedTokens(_ value: JSONNode?, model: BytePairModel, vocabulary: ByteStringTable) throws(TokenizerError) -> [TokenizerJSON.AddedToken] {
+    static func readAddedTokens(_ value: JSONValue?, model: BytePairModel, vocabulary: ByteStringTable) throws(TokenizerError) -> [TokenizerJSON.AddedToken] {
         guard let value, !value.isNull else { return [] }
         guard let items = value.array else { throw .invalidField("added_tokens", reason: "not an array") }
         var known = vocabulary
@@ -162,7 +166,7 @@ extension TokenizerPipeline {
 
     /// The ids a post-processor adds around a single sequence: `TemplateProcessing`'s `single`,
     /// `RobertaProcessing` / `BertProcessing` (`cls` … `sep`), `ByteLevel` (none), `Sequence` of these.
-    static func readPostProcessor(_ value: JSONNode?, path: String) throws(TokenizerError) -> ([Int], [Int]) {
+    static func readPostProcessor(_ value: JSONValue?, path: String) throws(TokenizerError) -> ([Int], [Int]) {
         guard let value, !value.isNull else { return ([], []) }
         switch value["type"]?.string {
         case "ByteLevel":

@@ -1,45 +1,49 @@
-/// A JSON value as `tokenizer.json` needs it read: object members kept in file order with their
-/// keys byte for byte. (Swift dictionaries key strings by canonical equivalence, so Gemma's
-/// vocabulary, which holds both `য়` and `য়`, would lose entries in one.)
-indirect enum JSONNode: Sendable {
+/// A JSON value with object members kept in file order and their keys byte for byte: the one
+/// JSON reader for `tokenizer.json`, corpus JSONL records and other files that must round-trip.
+/// (Swift dictionaries key strings by canonical equivalence, so Gemma's vocabulary, which holds
+/// both `য়` and `য়`, would lose entries in one.)
+public indirect enum JSONValue: Sendable {
     case null
     case bool(Bool)
     /// A number; `integer` when it is written without fraction or exponent and fits in an Int.
     case number(Double, integer: Int?)
     case string(String)
-    case array([JSONNode])
-    case object([(key: String, value: JSONNode)])
+    case array([JSONValue])
+    case object([(key: String, value: JSONValue)])
 
-    var string: String? { if case .string(let s) = self { return s } else { return nil } }
-    var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
-    var int: Int? { if case .number(_, let i) = self { return i } else { return nil } }
-    var array: [JSONNode]? { if case .array(let a) = self { return a } else { return nil } }
-    var members: [(key: String, value: JSONNode)]? { if case .object(let m) = self { return m } else { return nil } }
-    var isNull: Bool { if case .null = self { return true } else { return false } }
+    public var string: String? { if case .string(let s) = self { return s } else { return nil } }
+    public var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    public var int: Int? { if case .number(_, let i) = self { return i } else { return nil } }
+    public var array: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+    public var members: [(key: String, value: JSONValue)]? { if case .object(let m) = self { return m } else { return nil } }
+    public var isNull: Bool { if case .null = self { return true } else { return false } }
 
     /// The value of the last member named `key` (compared byte for byte), if this is an object.
-    subscript(key: String) -> JSONNode? {
+    public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.last { $0.key.utf8.elementsEqual(key.utf8) }?.value
     }
 
+    /// A syntax error: what was wrong and at which byte offset of the text.
+    public struct SyntaxError: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var offset: Int
+        public var description: String { "\(message) at byte \(offset)" }
+    }
+
     /// Parses JSON text (RFC 8259); a lone surrogate escape becomes U+FFFD.
-    static func parse(_ bytes: [UInt8]) throws(TokenizerError) -> JSONNode {
-        var reader = JSONNodeReader(bytes: bytes)
-        do throws(JSONNodeReader.Failure) {
-            let value = try reader.value(depth: 0)
-            reader.skipSpace()
-            if reader.pos < bytes.count { throw JSONNodeReader.Failure(message: "trailing characters", offset: reader.pos) }
-            return value
-        } catch {
-            throw .invalidField("tokenizer.json", reason: "not valid JSON: \(error.message) at byte \(error.offset)")
-        }
+    public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
+        var reader = JSONValueReader(bytes: bytes)
+        let value = try reader.value(depth: 0)
+        reader.skipSpace()
+        if reader.pos < bytes.count { throw SyntaxError(message: "trailing characters", offset: reader.pos) }
+        return value
     }
 }
 
 /// Recursive descent over UTF-8 bytes.
-private struct JSONNodeReader {
-    struct Failure: Error { var message: String, offset: Int }
+private struct JSONValueReader {
+    typealias Failure = JSONValue.SyntaxError
 
     let bytes: [UInt8]
     var pos = 0
@@ -50,14 +54,14 @@ private struct JSONNodeReader {
         while pos < bytes.count, bytes[pos] == 0x20 || bytes[pos] == 0x0A || bytes[pos] == 0x0D || bytes[pos] == 0x09 { pos += 1 }
     }
 
-    mutating func value(depth: Int) throws(Failure) -> JSONNode {
+    mutating func value(depth: Int) throws(Failure) -> JSONValue {
         guard depth < 200 else { throw fail("nested too deeply") }
         skipSpace()
         guard pos < bytes.count else { throw fail("unexpected end") }
         switch bytes[pos] {
         case UInt8(ascii: "{"):
             pos += 1
-            var members = [(key: String, value: JSONNode)]()
+            var members = [(key: String, value: JSONValue)]()
             skipSpace()
             if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(members) }
             while true {
@@ -76,7 +80,7 @@ private struct JSONNodeReader {
             }
         case UInt8(ascii: "["):
             pos += 1
-            var items = [JSONNode]()
+            var items = [JSONValue]()
             skipSpace()
             if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; return .array(items) }
             while true {
@@ -95,7 +99,7 @@ private struct JSONNodeReader {
         }
     }
 
-    mutating func word(_ w: StaticString, _ v: JSONNode) throws(Failure) -> JSONNode {
+    mutating func word(_ w: StaticString, _ v: JSONValue) throws(Failure) -> JSONValue {
         let n = w.utf8CodeUnitCount
         guard pos + n <= bytes.count, (0..<n).allSatisfy({ bytes[pos + $0] == w.utf8Start[$0] }) else { throw fail("invalid literal") }
         pos += n
@@ -139,7 +143,7 @@ private struct JSONNodeReader {
                     let low = try hex4()
                     if (0xDC00..<0xE000).contains(low) { code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00) } else { pos = save }
                 }
-                appendUTF8(Unicode.Scalar(code)?.value ?? 0xFFFD, to: &out)
+                out.append(contentsOf: Array(String(Unicode.Scalar(code) ?? "\u{FFFD}").utf8))
             default: throw fail("invalid escape")
             }
         }
@@ -163,11 +167,11 @@ private struct JSONNodeReader {
         return v
     }
 
-    mutating func number() throws(Failure) -> JSONNode {
+    mutating func number() throws(Failure) -> JSONValue {
         let start = pos
         var integer = true
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "-") { pos += 1 }
-        func digits(_ r: inout JSONNodeReader) -> Int {
+        func digits(_ r: inout JSONValueReader) -> Int {
             let s = r.pos
             while r.pos < r.bytes.count, r.bytes[r.pos] >= 0x30, r.bytes[r.pos] <= 0x39 { r.pos += 1 }
             return r.pos - s
