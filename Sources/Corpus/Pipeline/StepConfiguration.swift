@@ -31,10 +31,10 @@ public enum StepConfiguration {
         } catch let error as CorpusError {
             throw error
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw .recipe(file: file, field: path + "." + context.codingPath.map(\.stringValue).joined(separator: "."),
+            throw .recipe(file: file, field: path + "." + context.codingPath.map { snakeCase($0.stringValue) }.joined(separator: "."),
                           reason: "wrong type: \(context.debugDescription)")
         } catch let DecodingError.dataCorrupted(context) {
-            throw .recipe(file: file, field: path + "." + context.codingPath.map(\.stringValue).joined(separator: "."),
+            throw .recipe(file: file, field: path + "." + context.codingPath.map { snakeCase($0.stringValue) }.joined(separator: "."),
                           reason: context.debugDescription)
         } catch {
             throw .recipe(file: file, field: path, reason: "\(error)")
@@ -60,4 +60,13 @@ public enum StepConfiguration {
         }
         return out
     }
+}
+
+/// `softWordThreshold` → `soft_word_threshold` (recipe spelling of a configuration field).
+func snakeCase(_ s: String) -> String {
+    var out = ""
+    for c in s {
+        if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
+    }
+    return out
 }

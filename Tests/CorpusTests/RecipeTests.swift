@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import ModelFiles
+@testable import Corpus
+
+@Suite struct RecipeTests {
+    @Test func parsesARecipeAndItsSteps() throws {
+        let r = try Recipe.parse("""
+            name: web
+            inputs:
+              - path: raw/
+                text_key: html
+              - more.jsonl.gz
+            output: out
+            workers: 3
+            on_error: fail
+            steps:
+              - url_filter: {block_domains: [spam.example], soft_word_threshold: 3}
+              - tokenize: {tokenizer: tok.json, shard_tokens: 1000}
+            """, file: "web.yaml", baseDirectory: "/data")
+        #expect(r.inputs == [.init(path: "raw/", textKey: "html"), .init(path: "more.jsonl.gz")])
+        #expect(r.workers == 3 && r.onError == .fail && r.resolve(r.output) == "/data/out")
+        let plan = try StepCatalog.plan(for: r)
+        #expect(plan.segments.count == 1 && plan.segments[0].map(\.label) == ["00_url_filter"])
+        #expect(plan.tokenize?.shardTokens == 1000 && plan.tokenize?.tokenizer == "tok.json")
+    }
+
+    @Test(arguments: [
+        ("inputs: [a]\noutput: o\nsteps: [url_filter]\nextra: 1\n", "extra: unknown field"),
+        ("inputs: [a]\noutput: o\nsteps: [nonsense]\n", "steps[0].nonsense: unknown step 'nonsense'"),
+        ("inputs: [a]\noutput: o\nsteps:\n  - url_filter: {soft_threshold: 2}\n", "steps[0].url_filter: unknown parameter 'soft_threshold'"),
+        ("inputs: [a]\noutput: o\nsteps:\n  - url_filter: {soft_word_threshold: many}\n", "steps[0].url_filter.soft_word_threshold: wrong type"),
+        ("inputs: [a]\noutput: o\nsteps:\n  - tokenize: {tokenizer: t.json}\n  - url_filter\n", "tokenize must be the last step"),
+        ("inputs: []\noutput: o\nsteps: []\n", "inputs: must be a path"),
+        ("inputs: [a]\noutput: o\nworkers: 0\nsteps: []\n", "workers: must be an integer"),
+        ("inputs: [a]\noutput: o\nsteps: [url_filter\n", "not valid YAML"),
+    ])
+    func badRecipesNameTheField(text: String, expected: String) throws {
+        do {
+            let r = try Recipe.parse(text, file: "r.yaml", baseDirectory: ".")
+            _ = try StepCatalog.plan(for: r)
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.description.hasPrefix("r.yaml: "), "\(error)")
+            #expect(error.description.contains(expected), "\(error)")
+        }
+    }
+}
+
+@Suite struct URLFilterTests {
+    func filter() throws -> URLFilter {
+        var c = URLFilter.Configuration()
+        c.blockDomains = ["spam.example", "ads.tracker.net"]
+        c.blockUrls = ["https://good.example/bad-page"]
+        c.bannedWords = ["casino"]
+        c.softBannedWords = ["free", "win", "prize"]
+        c.bannedSubwords = ["viagra"]
+        return try URLFilter(c)
+    }
+
+    @Test(arguments: [
+        ("https://spam.example/a", "drop(domain)"),
+        ("http://www.spam.example:8080/x?y#z", "drop(domain)"),
+        ("https://user@deep.ads.tracker.net/", "drop(domain)"),
+        ("https://tracker.net/", "keep"),
+        ("https://notspam.example/", "keep"),
+        ("https://good.example/bad-page", "drop(url)"),
+        ("https://good.example/Casino-night", "drop(hard_blacklisted)"),
+        ("https://good.example/casinos", "keep"),
+        ("https://good.example/win-a-free-car", "drop(soft_blacklisted)"),
+        ("https://good.example/free-software", "keep"),
+        ("https://good.example/buy_V-i-a-g-r-a", "drop(blacklisted_subword)"),
+    ])
+    func decides(url: String, expected: String) throws {
+        #expect(try filter().verdict(url: url).description == expected)
+    }
+
+    @Test func keepsDocumentsWithoutAURL() throws {
+        var doc = Document(id: "a", text: "t")
+        var scratch = StepScratch()
+        #expect(try filter().process(&doc, &scratch) == .keep)
+        #expect(scratch.statistics.counters["without_url"] == 1)
+        doc[metadata: "url"] = .string("https://spam.example/")
+        #expect(try filter().process(&doc, &scratch) == .drop(reason: "domain"))
+    }
+}
