@@ -34,9 +34,13 @@ final class RunProgress: @unchecked Sendable {
         if due { draw(force: false) }
     }
 
+    /// Reports a skipped record on stderr (always: a skipped record is never silent; the first
+    /// 1,000 are listed, the rest counted).
     func badRecord(_ error: CorpusError) {
-        lock.lock(); bad += 1; lock.unlock()
-        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[Kskipped \(error)\n".utf8)) }
+        lock.lock(); bad += 1; let n = bad; lock.unlock()
+        let clear = enabled ? "\r\u{1B}[K" : ""
+        if n <= 1000 { FileHandle.standardError.write(Data("\(clear)skipped \(error)\n".utf8)) }
+        else if n == 1001 { FileHandle.standardError.write(Data("\(clear)(further skipped records are counted in the report)\n".utf8)) }
     }
 
     func taskDone() {
