@@ -99,15 +99,41 @@ struct LanguageIdentifierParityTests {
 
     @Test func roughThroughput() throws {
         let model = try #require(lidModel)
-        let texts = try loadCases().map(\.text)
-        let bytes = texts.reduce(0) { $0 + $1.utf8.count }
+        let short = try loadCases().map(\.text)
+        // Documents of web-page size: the fixture's texts joined 40 at a time (~10 KB each).
+        let documents = stride(from: 0, to: short.count, by: 40).map { short[$0..<min($0 + 40, short.count)].joined(separator: "\n") }
         var scratch = PredictionScratch()
-        let start = ContinuousClock.now
         var sink = 0
-        for t in texts { sink += model.predict(t, k: -1, scratch: &scratch).count }
-        let seconds = (ContinuousClock.now - start) / .seconds(1)
-        print("LID-176 rough throughput (one run, shared machine, unreliable): \(Double(bytes) / seconds / 1e6) MB/s, \(texts.count) texts, k=-1")
+        for (name, texts) in [("short texts", short), ("documents", documents)] {
+            let bytes = Double(texts.reduce(0) { $0 + $1.utf8.count })
+            for k in [-1, 1] {
+                let start = ContinuousClock.now
+                for t in texts { sink += model.predict(t, k: k, scratch: &scratch).count }
+                let seconds = (ContinuousClock.now - start) / .seconds(1)
+                print("LID-176 rough throughput (one run, shared machine, unreliable): k=\(k) \(bytes / seconds / 1e6) MB/s over \(texts.count) \(name), \(Int(bytes) / texts.count) B each")
+            }
+        }
         #expect(sink > 0)
+    }
+
+    @Test func lowThresholdAndTopPairsUseEveryLabel() throws {
+        let model = try #require(lidModel)
+        let text = "The weather is nice today and we are going to the park."
+        let all = model.predict(text, k: -1)
+        let second = try #require(all.dropFirst().first)
+        let low = LanguageFilter(configuration: .init(languages: [second.language], threshold: Double(second.probability) / 2),
+                                 identifier: model)
+        var doc = Document(id: "a", text: text)
+        #expect(low.filter(&doc) == .keep)
+        #expect(doc[metadata: "language"]?.string == all[0].language)
+        let pairs = LanguageFilter(configuration: .init(keepTopPairsThreshold: Double(second.probability) / 2), identifier: model)
+        var doc2 = Document(id: "b", text: text)
+        _ = pairs.filter(&doc2)
+        #expect(doc2[metadata: "top_language_\(second.language)_score"] != nil)
+        #expect(doc2[metadata: "top_language_\(all[0].language)_score"] != nil)
+        let none = LanguageFilter(configuration: .init(languages: []), identifier: model)
+        var doc3 = Document(id: "c", text: text)
+        #expect(none.filter(&doc3) == .drop(reason: "language"))  // datatrove: an empty list keeps nothing
     }
 
     @Test func labelsAndEdgeCases() throws {

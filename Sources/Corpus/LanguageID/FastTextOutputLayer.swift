@@ -35,25 +35,35 @@ enum FastTextOutputMatrix: Sendable {
 @inline(__always)
 func fastTextLog(_ x: Float) -> Float { Float(log(Double(x) + 1e-5)) }
 
-/// The best `k` (log-score, label) pairs seen so far, best first; fastText's min-heap, kept as
-/// a short sorted array (k ≤ number of labels, 176 for LID-176).
+/// The best `k` (log-score, label) pairs seen so far; fastText's min-heap. When `k` covers
+/// every label nothing can be pruned, so pairs are collected and sorted once at the end;
+/// otherwise they are kept as a short array sorted best first.
 struct TopLabels {
     let k: Int
-    private(set) var items: [(score: Float, label: Int32)] = []
+    private let unbounded: Bool
+    private var items: [(score: Float, label: Int32)] = []
 
-    init(k: Int) {
+    /// `labelCount`: how many labels exist (k at or above it keeps them all).
+    init(k: Int, labelCount: Int) {
         self.k = k
-        items.reserveCapacity(k + 1)
+        unbounded = k >= labelCount
+        items.reserveCapacity(min(k, labelCount) + 1)
     }
 
-    var isFull: Bool { items.count == k }
+    var isFull: Bool { !unbounded && items.count == k }
     /// The worst score kept (fastText's `heap.front()`); only meaningful when full.
     var worst: Float { items.last?.score ?? -.infinity }
 
     mutating func insert(_ score: Float, _ label: Int32) {
+        if unbounded { items.append((score, label)); return }
         var at = items.count
         while at > 0 && items[at - 1].score < score { at -= 1 }
         items.insert((score, label), at: at)
         if items.count > k { items.removeLast() }
+    }
+
+    /// The pairs, best first.
+    func best() -> [(score: Float, label: Int32)] {
+        unbounded ? items.sorted { $0.score > $1.score } : items
     }
 }

@@ -37,12 +37,12 @@ struct FlatOutputLoss: Sendable {
         } else {
             for i in scores.indices { scores[i] = sigmoid(scores[i]) }
         }
-        var top = TopLabels(k: k)
+        var top = TopLabels(k: k, labelCount: labelCount)
         for (i, p) in scores.enumerated() where p >= threshold {
             let s = fastTextLog(p)
             if top.isFull && s < top.worst { continue }
             top.insert(s, Int32(i))
         }
-        return top.items
+        return top.best()
     }
 }

@@ -41,9 +41,9 @@ struct HierarchicalSoftmax: Sendable {
     func predict(hidden: UnsafeBufferPointer<Float>, output: FastTextOutputMatrix, k: Int,
                  threshold: Float) -> [(score: Float, label: Int32)] {
         guard leafCount > 0 else { return [] }
-        var top = TopLabels(k: k)
+        var top = TopLabels(k: k, labelCount: leafCount)
         dfs(node: 2 * leafCount - 2, score: 0, floor: fastTextLog(threshold), &top, hidden, output)
-        return top.items
+        return top.best()
     }
 
     private func dfs(node: Int, score: Float, floor: Float, _ top: inout TopLabels,
