@@ -2,7 +2,8 @@ extension FastTextDictionary {
     /// Reads fastText's `Dictionary::save` layout: size, nwords, nlabels (int32), ntokens and
     /// pruneidx size (int64); then each entry as a NUL-terminated word, an int64 count and an
     /// int8 type (0 word, 1 label); then the pruneidx pairs (int32 bucket, int32 row).
-    /// `inputRows` is the row count of the input matrix, read later; it is checked by `validate`.
+    /// The input matrix comes later in the file; `validate` then checks that every row the
+    /// dictionary can name exists in it.
     static func read(from r: inout FastTextBinaryReader, args: FastTextArgs) throws(LanguageIDError) -> FastTextDictionary {
         let size = Int(try r.int32("dictionary.size"))
         let nwords = Int(try r.int32("dictionary.nwords"))
