@@ -103,10 +103,10 @@ struct HTMLTreeBuilder {
         switch tag {
         case .li: closeOpen(.li, stopAt: [.ul, .ol, .menu, .dir])
         case .dt, .dd: closeOpen(.dt, stopAt: [.dl]); closeOpen(.dd, stopAt: [.dl])
-        case .tr: closeOpen(.tr, stopAt: [.table, .thead, .tbody, .tfoot])
+        case .tr: closeOpen(.tr, stopAt: [.table, .thead, .tbody, .tfoot], through: [.td, .th])
         case .td, .th: closeOpen(.td, stopAt: [.tr, .table]); closeOpen(.th, stopAt: [.tr, .table])
         case .thead, .tbody, .tfoot:
-            for t in [HTMLTag.thead, .tbody, .tfoot] { closeOpen(t, stopAt: [.table]) }
+            for t in [HTMLTag.thead, .tbody, .tfoot] { closeOpen(t, stopAt: [.table], through: [.td, .th]) }
         case .option: if currentTag == .option { stack.removeLast() }
         case .optgroup:
             if currentTag == .option { stack.removeLast() }
@@ -117,14 +117,14 @@ struct HTMLTreeBuilder {
         }
     }
 
-    /// Closes the nearest open `tag` (and everything above it) unless a scope boundary or one of
-    /// `stopAt` is met first.
-    private mutating func closeOpen(_ tag: HTMLTag, stopAt: [HTMLTag]) {
+    /// Closes the nearest open `tag` (and everything above it) unless a scope boundary (other
+    /// than those in `through`: a new row closes the open cell) or one of `stopAt` is met first.
+    private mutating func closeOpen(_ tag: HTMLTag, stopAt: [HTMLTag], through: [HTMLTag] = []) {
         var i = stack.count - 1
         while i > 0 {
             let t = stack[i].tag
             if t == tag { stack.removeSubrange(i...); return }
-            if t.isScopeBoundary || stopAt.contains(t) { return }
+            if (t.isScopeBoundary && !through.contains(t)) || stopAt.contains(t) { return }
             i -= 1
         }
     }
