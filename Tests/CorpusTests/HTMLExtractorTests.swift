@@ -42,6 +42,8 @@ import ModelFiles
         let config = HTMLExtractionConfiguration()
         let data = try JSONEncoder().encode(config)
         #expect(try JSONDecoder().decode(HTMLExtractionConfiguration.self, from: data) == config)
+        let partial = try JSONDecoder().decode(HTMLExtractionConfiguration.self, from: Data(#"{"linkDensity": 0.5}"#.utf8))
+        #expect(partial.linkDensity == 0.5 && partial.removedTags == config.removedTags)
         var bad = config
         bad.removedTags.append("blink-tag")
         #expect(throws: HTMLExtractionError.unknownTag("blink-tag", field: "removedTags")) {

@@ -63,6 +63,8 @@ import Testing
         #expect(try text("<p>a <b>bold</b>\n  and   <i>more</i></p>") == "a bold and more")
         #expect(try text("<pre>\nline 1\n  line 2\n</pre><p>after</p>") == "line 1\n  line 2\nafter")
         #expect(try text("<div><span>x</div>y</span>z") == "x\nyz")
+        #expect(try text("<html><body><p>in</p></body></html><p>after the body</p>") == "in\nafter the body")
+        #expect(try text("<table><tr><td>a<table><tr><td>x<tr><td>y</table><td>b</table>") == "a\nx |\ny |\nb |")
     }
 
     @Test func unclosedAndMalformedMarkupNeverTraps() throws {

@@ -59,22 +59,6 @@ struct HTMLTree {
         return index
     }
 
-    /// The node after `index` in document order, not descending into `index`'s children when
-    /// `skipChildren`; nil when the walk leaves the subtree of `root`.
-    @inline(__always)
-    func following(_ index: Int32, within root: Int32, skipChildren: Bool = false) -> Int32? {
-        let node = nodes[Int(index)]
-        if !skipChildren, node.firstChild >= 0 { return node.firstChild }
-        var current = index
-        while current != root {
-            let n = nodes[Int(current)]
-            if n.nextSibling >= 0 { return n.nextSibling }
-            current = n.parent
-            if current < 0 { return nil }
-        }
-        return nil
-    }
-
     /// Whether `index` lies inside the subtree of `ancestor` (or is it).
     func isInside(_ index: Int32, _ ancestor: Int32) -> Bool {
         var current = index

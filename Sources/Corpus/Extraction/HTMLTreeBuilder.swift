@@ -82,6 +82,7 @@ struct HTMLTreeBuilder {
     mutating func endTag(_ tag: HTMLTag, key: HTMLTag.Key) {
         if overflow > 0 { overflow -= 1; return }
         if tag == .br { startTag(.br, key: key, selfClosing: false, attributes: []); return }
+        if tag == .body || tag == .html { return } // content after </body> still belongs to the body
         // Search the open elements; an inline end tag does not close across a block element,
         // and no end tag closes across a table cell or other scope boundary of its own kind.
         var i = stack.count - 1
