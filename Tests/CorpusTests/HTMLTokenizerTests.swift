@@ -77,6 +77,25 @@ import Testing
         #expect(try text("<p>a</br>b") == "a\nb")
     }
 
+    @Test func randomMarkupSoupNeverTraps() throws {
+        // Seeded soup of markup fragments and raw bytes; the extractor must return, whatever it gets.
+        let pieces = ["<", ">", "</", "/>", "<p>", "</p>", "<div class='nav x'>", "</div>", "<li>", "<table>", "<td>",
+                      "<tr>", "<script>", "</script>", "<!--", "-->", "<![CDATA[", "]]>", "&", "&amp", "&#x", "&#12",
+                      ";", "=", "'", "\"", " ", "\n", "<a href=", "</a>", "<pre>", "<br>", "<title>", "<main>", "é",
+                      "<body>", "</body>", "<plaintext>", "<!DOCTYPE", "<?x", "text", "<svg><path/>"]
+        let extractor = try HTMLExtractor()
+        var state: UInt64 = 0x9E3779B97F4A7C15
+        func next() -> UInt64 { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state }
+        for _ in 0..<1500 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(next() % 120) {
+                if next() % 8 == 0 { bytes.append(UInt8(truncatingIfNeeded: next())) }
+                else { bytes += Array(pieces[Int(next() % UInt64(pieces.count))].utf8) }
+            }
+            _ = extractor.extract(bytes)
+        }
+    }
+
     @Test func invalidUTF8BecomesReplacementCharacters() throws {
         let bytes: [UInt8] = Array("<p>ok ".utf8) + [0xFF, 0xC3, 0x28] + Array(" end</p>".utf8)
         let page = try HTMLExtractor().extract(bytes)

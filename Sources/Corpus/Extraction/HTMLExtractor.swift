@@ -72,7 +72,7 @@ public struct HTMLExtractor: Sendable {
         }
     }
 
-    /// Extracts the main text of a page given as a string.
+    /// Extracts the main text of a page given as a string (already decoded: no charset sniffing).
     public func extract(_ html: String) -> ExtractedPage {
         var html = html
         return html.withUTF8 { extractUTF8($0) }
