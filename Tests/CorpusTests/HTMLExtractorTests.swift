@@ -33,6 +33,15 @@ import ModelFiles
         #expect(try HTMLExtractor(configuration: config).extract(html).text.contains("Outside"))
     }
 
+    @Test func articleHeadersKeepTheirTitle() throws {
+        let html = "<body><header>Site name</header><article><header><h1>The title</h1></header>\(article)\(article)</article></body>"
+        let text = try HTMLExtractor().extract(html).text
+        #expect(text.hasPrefix("The title\nThe first paragraph"))
+        var config = HTMLExtractionConfiguration()
+        config.keepHeadersInArticles = false
+        #expect(try HTMLExtractor(configuration: config).extract(html).text.hasPrefix("The first paragraph"))
+    }
+
     @Test func hiddenElementsAreDropped() throws {
         let html = "<body><div hidden>h1</div><div style='display: none'>h2</div><span aria-hidden=true>h3</span><p>shown</p></body>"
         #expect(try HTMLExtractor().extract(html).text == "shown")
@@ -56,6 +65,6 @@ import ModelFiles
         let out = try HTMLExtractor().extract(doc)
         #expect(out.text == "body text")
         #expect(out[metadata: "title"]?.string == "T")
-        #expect(out[metadata: "language"]?.string == "en")
+        #expect(out[metadata: "html_lang"]?.string == "en")
     }
 }

@@ -9,6 +9,9 @@ public struct HTMLExtractionConfiguration: Codable, Sendable, Equatable {
         "iframe", "svg", "math", "select", "textarea", "input", "canvas", "video", "audio", "object",
         "embed", "dialog", "menu", "fieldset", "legend", "label", "noembed", "noframes",
     ]
+    /// Keep a `<header>` inside an `<article>` or `<main>`: there it holds the article's title,
+    /// not the site's banner.
+    public var keepHeadersInArticles = true
     /// Class/id words (matched on '-', '_' and camelCase boundaries) that mark page chrome.
     public var boilerplateWords: [String] = [
         "menu", "menubar", "nav", "navbar", "navigation", "breadcrumb", "breadcrumbs", "cookie", "cookies",
@@ -58,6 +61,7 @@ public struct HTMLExtractionConfiguration: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = HTMLExtractionConfiguration()
         removedTags = try c.decodeIfPresent([String].self, forKey: .removedTags) ?? d.removedTags
+        keepHeadersInArticles = try c.decodeIfPresent(Bool.self, forKey: .keepHeadersInArticles) ?? d.keepHeadersInArticles
         boilerplateWords = try c.decodeIfPresent([String].self, forKey: .boilerplateWords) ?? d.boilerplateWords
         boilerplateFragments = try c.decodeIfPresent([String].self, forKey: .boilerplateFragments) ?? d.boilerplateFragments
         chromeRoles = try c.decodeIfPresent([String].self, forKey: .chromeRoles) ?? d.chromeRoles

@@ -19,10 +19,14 @@ extension HTMLExtractor {
         let nodes = tree.nodes
         // 1. Removed tags and hidden elements (a parent precedes its children: one forward pass).
         var dead = [Bool](repeating: false, count: nodes.count)
+        var inArticle = [Bool](repeating: false, count: nodes.count)
         for i in 1..<nodes.count {
             let n = nodes[i]
+            let isElement = n.flags & HTMLTree.Flags.text == 0
+            inArticle[i] = inArticle[Int(n.parent)] || (isElement && (n.tag == .article || n.tag == .main))
+            let articleHeader = n.tag == .header && inArticle[i] && configuration.keepHeadersInArticles
             dead[i] = dead[Int(n.parent)]
-                || (n.flags & HTMLTree.Flags.text == 0 && removedTag[Int(n.tag.rawValue)])
+                || (isElement && removedTag[Int(n.tag.rawValue)] && !articleHeader)
                 || n.flags & HTMLTree.Flags.hidden != 0
         }
         var stats = statistics(tree, bytes: bytes, dead: dead)

@@ -78,14 +78,15 @@ public struct HTMLExtractor: Sendable {
         return html.withUTF8 { extractUTF8($0) }
     }
 
-    /// The document with its HTML `text` replaced by the main text, and `title` / `language`
-    /// metadata added when the page has them (datatrove's extractor step).
+    /// The document with its HTML `text` replaced by the main text, and `title` / `html_lang`
+    /// metadata added when the page has them (datatrove's extractor step). The declared
+    /// language is not named `language`: that key is the language filter's detected language.
     public func extract(_ document: Document) -> Document {
         var result = document
         let page = extract(document.text)
         result.text = page.text
         if let title = page.title { result[metadata: "title"] = .string(title) }
-        if let language = page.language { result[metadata: "language"] = .string(language) }
+        if let language = page.language { result[metadata: "html_lang"] = .string(language) }
         return result
     }
 
