@@ -118,3 +118,42 @@ enum HTMLEntities {
         }
     }
 }
+
+extension HTMLEntities {
+    /// Plain text with the character references left in it decoded, strictly: only complete
+    /// references ending in `;` whose name is in HTML's table or whose number is a valid
+    /// character (`&amp` without `;`, `&#0;`, `&#xD800;` and unknown names stay as written).
+    static func decodeText(_ text: String) -> String {
+        guard text.utf8.contains(0x26) else { return text }
+        var out = [UInt8]()
+        var text = text
+        text.withUTF8 { b in
+            out.reserveCapacity(b.count)
+            var i = 0
+            while i < b.count {
+                guard b[i] == 0x26, let semicolon = (i + 2..<min(b.count, i + longestName + 2)).first(where: { b[$0] == 0x3B }) else {
+                    out.append(b[i])
+                    i += 1
+                    continue
+                }
+                if b[i + 1] == 0x23 {  // '#'
+                    let hex = i + 2 < semicolon && (b[i + 2] | 0x20) == UInt8(ascii: "x")
+                    let digits = String(decoding: b[(i + (hex ? 3 : 2))..<semicolon], as: UTF8.self)
+                    if let v = UInt32(digits, radix: hex ? 16 : 10), v != 0, let scalar = Unicode.Scalar(v), !digits.isEmpty,
+                       digits.allSatisfy(\.isHexDigit) {
+                        out.append(contentsOf: Array(String(scalar).utf8))
+                        i = semicolon + 1
+                        continue
+                    }
+                } else if (i + 1..<semicolon).allSatisfy({ isAlnum(b[$0]) }), let v = lookup(b, i + 1, semicolon + 1) {
+                    appendScalars(v, to: &out)
+                    i = semicolon + 1
+                    continue
+                }
+                out.append(b[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -60,7 +60,7 @@ public struct UnicodeCleaner: Sendable {
     /// The cleaned text.
     public func clean(_ text: String) -> String {
         var t = text
-        if options.decodeHTMLEntities { t = HTMLEntities.decode(t) }
+        if options.decodeHTMLEntities { t = HTMLEntities.decodeText(t) }
         if options.fixMojibake { t = MojibakeRepair.repair(t) }
         if options.normalizeLineEndings || options.removeControlCharacters { t = filterScalars(t) }
         switch options.normalForm {

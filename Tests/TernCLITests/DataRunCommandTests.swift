@@ -1,0 +1,114 @@
+import Foundation
+import ModelFiles
+import Testing
+import TestSupport
+
+/// `tern data run` as a user runs it: killed with SIGKILL at random moments and started again,
+/// it finishes with output files byte-identical to an uninterrupted run's.
+@Suite struct DataRunCommandTests {
+    /// 16 JSONL files of HTML pages with exact and near duplicates, e-mails and junk.
+    func prepare() throws -> String {
+        let root = temporaryPath("data-run")
+        try FileManager.default.createDirectory(atPath: root + "/raw", withIntermediateDirectories: true)
+        var rng = SplitMix64(seed: 11)
+        let words = ["the", "river", "carried", "small", "boats", "past", "old", "mills", "and", "quiet", "towns", "where",
+                     "people", "worked", "with", "care", "to", "build", "bridges", "that", "have", "lasted", "long", "years"]
+        func sentence() -> String {
+            let s = (0..<(8 + rng.int(12))).map { _ in words[rng.int(words.count)] }.joined(separator: " ")
+            return s.prefix(1).uppercased() + s.dropFirst() + "."
+        }
+        var pages = [String]()
+        for f in 0..<16 {
+            var lines = ""
+            for i in 0..<300 {
+                var body = (0..<(6 + rng.int(10))).map { _ in "<p>\(sentence()) \(sentence())</p>" }.joined()
+                if i % 17 == 0 { body += "<p>Write to someone\(i)@mail.example.com for details.</p>" }
+                if i % 23 == 0 { body = "<p>Short.</p>" }
+                var page = "<html><head><title>Page \(f)-\(i)</title></head><body><nav><a href=/>Home</a></nav>\(body)<footer>Terms of use</footer></body></html>"
+                if i % 11 == 0, !pages.isEmpty { page = pages[rng.int(pages.count)] }  // exact copy of an earlier page
+                pages.append(page)
+                let record = try JSONSerialization.data(withJSONObject: ["id": "f\(f)/\(i)", "html": page], options: [.sortedKeys])
+                lines += String(decoding: record, as: UTF8.self) + "\n"
+            }
+            if f == 5 { lines += "{\"id\": broken\n" }
+            try writeFileAtomically(path: root + "/raw/part-\(f < 10 ? "0" : "")\(f).jsonl", bytes: Array(lines.utf8))
+        }
+        return root
+    }
+
+    func recipe(_ root: String, output: String) throws -> String {
+        let path = root + "/\(output).yaml"
+        try writeFileAtomically(path: path, bytes: Array("""
+            inputs:
+              - path: raw
+                text_key: html
+            output: \(output)
+            workers: 2
+            steps:
+              - extract_html
+              - normalize
+              - gopher_repetition
+              - gopher_quality
+              - pii
+              - exact_dedup
+              - minhash_dedup
+            """.utf8))
+        return path
+    }
+
+    static func outputFiles(_ folder: String) -> [String: [UInt8]] {
+        var files = [String: [UInt8]]()
+        let fm = FileManager.default
+        for p in (fm.enumerator(atPath: folder)?.compactMap { $0 as? String } ?? []) where !p.hasPrefix(".work") && !p.hasPrefix("report") {
+            var isDirectory: ObjCBool = false
+            if fm.fileExists(atPath: folder + "/" + p, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[p] = fm.contents(atPath: folder + "/" + p).map { [UInt8]($0) }
+            }
+        }
+        return files
+    }
+
+    @Test func sigkilledRunsFinishWithTheSameBytes() throws {
+        let root = try prepare()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let started = Date()
+        let whole = try TernBinary.run(["data", "run", try recipe(root, output: "whole"), "--no-progress"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let duration = Date().timeIntervalSince(started)
+        let reference = Self.outputFiles(root + "/whole")
+        #expect(reference.keys.contains("data/00000.jsonl") && reference.keys.contains { $0.hasPrefix("removed/05_exact_dedup/") })
+        #expect(whole.stderr.contains("part-05.jsonl:301"), "the broken line is reported with file:line: \(whole.stderr)")
+
+        let cut = try recipe(root, output: "cut")
+        var rng = SplitMix64(seed: UInt64(TestEnvironment.processID))
+        var kills = 0, attempts = 0
+        while attempts < 10 {
+            attempts += 1
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TernBinary.path)
+            process.arguments = ["data", "run", cut, "--no-progress"]
+            process.standardError = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            if kills < 3 {
+                Thread.sleep(forTimeInterval: 0.02 + Double(rng.int(1000)) / 1000 * duration * 0.5)
+                if process.isRunning { kill(process.processIdentifier, SIGKILL); kills += 1 }
+            }
+            process.waitUntilExit()
+            if process.terminationReason == .exit {
+                #expect(process.terminationStatus == 0)
+                break
+            }
+            // Whatever the moment, no output file exists under its final name half written:
+            // every data file present parses line by line.
+            for (name, bytes) in Self.outputFiles(root + "/cut") where name.hasSuffix(".jsonl") {
+                #expect(bytes.isEmpty || bytes.last == 0x0A, "\(name) ends mid-line")
+            }
+        }
+        #expect(kills >= 1, "the run was never killed (a whole run took \(duration) s)")
+        let resumed = Self.outputFiles(root + "/cut")
+        #expect(resumed.keys.sorted() == reference.keys.sorted())
+        let differing = reference.keys.filter { resumed[$0] != reference[$0] }
+        #expect(differing.isEmpty, "differ: \(differing.sorted())")
+    }
+}
