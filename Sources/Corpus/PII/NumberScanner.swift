@@ -23,6 +23,14 @@ enum NumberScanner {
         // A chain touching a letter or digit token at either end belongs to that token
         // (`HU47 8292 0938 8571 …` is one IBAN-like string, not a phone inside it).
         guard !t.gluedBefore(chain.groups[0].start), !t.gluedAfter(chain.groups[n - 1].end) else { return }
+        // A whole chain shaped like a card is a card or nothing: a mistyped card number does not
+        // hold a phone number in its last groups.
+        if PaymentCard.shaped(0..<n, of: chain) {
+            if cards && PaymentCard.matches(0..<n, of: chain, in: t, buffer: &buffer) {
+                out.append(RawPIIMatch(kind: .creditCard, start: chain.groups[0].start, end: chain.groups[n - 1].end))
+            }
+            return
+        }
         var i = 0
         while i < n {
             var taken = false

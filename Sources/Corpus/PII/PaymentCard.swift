@@ -54,19 +54,23 @@ enum PaymentCard {
     /// kind of separator (space or dash) starting with 4 digits (4-4-4-4, 4-6-5, 4-6-4,
     /// 4-4-4-4-3, and 4-4-4-1 / 4-4-4-2 for 13- and 14-digit numbers grouped by four).
     static func matches(_ r: Range<Int>, of chain: DigitChain, in t: PIIText, buffer: inout [UInt8]) -> Bool {
-        let g = chain.groups
-        guard !r.contains(where: { g[$0].plus || g[$0].parenthesized }) else { return false }
-        let total = chain.digitCount(r)
-        guard total >= 13, total <= 19 else { return false }
-        if r.count > 1 {
-            guard chain.uniformSeparator(r, allowed: [UInt8(ascii: " "), UInt8(ascii: "-")]),
-                  g[r.lowerBound].digits == 4,
-                  r.dropFirst().dropLast().allSatisfy({ g[$0].digits >= 4 && g[$0].digits <= 6 }),
-                  g[r.upperBound - 1].digits <= 6 else { return false }
-            // A short last group (1–2 digits) only after groups of exactly four: 4-4-4-1, 4-4-4-2.
-            if g[r.upperBound - 1].digits < 3 && !r.dropLast().allSatisfy({ g[$0].digits == 4 }) { return false }
-        }
+        guard chain.digitCount(r) >= 13, chain.digitCount(r) <= 19,
+              r.count == 1 ? !chain.groups[r.lowerBound].plus && !chain.groups[r.lowerBound].parenthesized : shaped(r, of: chain)
+        else { return false }
         chain.digits(r, in: t, into: &buffer)
         return knownIssuer(buffer) && luhnValid(buffer)
+    }
+
+    /// Whether two or more groups `r` are written like a card number (see `matches`).
+    static func shaped(_ r: Range<Int>, of chain: DigitChain) -> Bool {
+        let g = chain.groups
+        guard r.count > 1, !r.contains(where: { g[$0].plus || g[$0].parenthesized }) else { return false }
+        let total = chain.digitCount(r)
+        guard total >= 13, total <= 19, g[r.lowerBound].digits == 4,
+              chain.uniformSeparator(r, allowed: [UInt8(ascii: " "), UInt8(ascii: "-")]),
+              r.dropFirst().dropLast().allSatisfy({ g[$0].digits >= 4 && g[$0].digits <= 6 }),
+              g[r.upperBound - 1].digits <= 6 else { return false }
+        // A short last group (1–2 digits) only after groups of exactly four: 4-4-4-1, 4-4-4-2.
+        return g[r.upperBound - 1].digits >= 3 || r.dropLast().allSatisfy { g[$0].digits == 4 }
     }
 }

@@ -4,7 +4,7 @@
 /// - North American: `(NXX) NXX-XXXX`, `NXX-NXX-XXXX`, `NXX.NXX.XXXX`, `NXX NXX XXXX`, optionally
 ///   after `1-`; area code and exchange start with 2–9 (NANP rule);
 /// - European national: a trunk `0` then a non-zero digit in a 2–5 digit first group, 2+ groups
-///   of 2–8 digits, 9–12 digits in all (`020 7946 0958`, `01 23 45 67 89`, `030/1234567`);
+///   of 2–10 digits, 9–12 digits in all (`020 7946 0958`, `01 23 45 67 89`, `030/1234567`);
 /// - Chinese mobile: `1[3-9]` and 11 digits, as one run or 3-4-4.
 enum PhonePatterns {
     static func matches(_ r: Range<Int>, of c: DigitChain, in t: PIIText) -> Bool {
@@ -69,6 +69,6 @@ enum PhonePatterns {
         guard total >= 9, total <= 12 else { return false }
         let dotted = r.dropFirst().contains { g[$0].separator == UInt8(ascii: ".") }
         if dotted && !c.uniformSeparator(r, allowed: [UInt8(ascii: ".")]) { return false }
-        return r.dropFirst().allSatisfy { g[$0].digits >= 2 && g[$0].digits <= 8 && !g[$0].parenthesized && g[$0].separator != 0 }
+        return r.dropFirst().allSatisfy { g[$0].digits >= 2 && g[$0].digits <= 10 && !g[$0].parenthesized && g[$0].separator != 0 }
     }
 }
