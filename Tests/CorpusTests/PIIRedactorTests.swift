@@ -167,3 +167,26 @@ import Testing
         #expect(doc.text == "write to <EMAIL>" && counts == [.email: 1])
     }
 }
+
+/// The eight-bytes-at-a-time digit search against its one-byte reference.
+@Suite struct PIITextTests {
+    @Test func nextDigitEqualsReference() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var mismatches = 0
+        let alphabet: [UInt8] = Array("ab /:9@0.\u{7F}".utf8) + [0x2F, 0x3A, 0xB0, 0xB9, 0xC3, 0xA9, 0xFF, 0x00]
+        for length in 0..<70 {
+            for _ in 0..<20 {
+                let bytes: [UInt8] = (0..<length).map { _ in
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    // Mostly non-digits, so the fast path runs over long stretches.
+                    return state >> 60 == 0 ? alphabet[Int(state >> 33) % 2 == 0 ? 4 : 6] : alphabet[Int(state >> 33) % alphabet.count]
+                }
+                bytes.withUnsafeBufferPointer { buffer in
+                    let t = PIIText(bytes: buffer)
+                    for from in 0...length where t.nextDigit(from: from) != t.nextDigitReference(from: from) { mismatches += 1 }
+                }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+}

@@ -12,8 +12,9 @@ enum ChineseIDScanner {
 
     static func scan(_ t: PIIText, legacy: Bool, into out: inout [RawPIIMatch]) {
         var i = 0
-        while i < t.count {
-            guard ASCII.isDigit(t[i]) else { i += 1; continue }
+        while true {
+            i = t.nextDigit(from: i)
+            guard i < t.count else { return }
             var e = i
             while e < t.count && ASCII.isDigit(t[e]) { e += 1 }
             if e - i == 17 && (t.at(e) | 0x20) == UInt8(ascii: "x") { e += 1 }

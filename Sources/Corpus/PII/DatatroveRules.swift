@@ -15,8 +15,10 @@ enum DatatroveRules {
     static func emails(_ t: PIIText, into out: inout [RawPIIMatch]) {
         var lastEnd = 0
         var a = 0
-        while a < t.count {
-            if t[a] == UInt8(ascii: "@"), let s = emailStart(before: a, in: t, notBefore: lastEnd),
+        while true {
+            a = t.next(UInt8(ascii: "@"), from: a)
+            guard a < t.count else { return }
+            if let s = emailStart(before: a, in: t, notBefore: lastEnd),
                let e = domainEnd(after: a, in: t) {
                 out.append(RawPIIMatch(kind: .email, start: s, end: e))
                 lastEnd = e
@@ -119,8 +121,10 @@ enum DatatroveRules {
     /// Every regex match in order, with whether datatrove's validator lets it be replaced.
     static func ipv4(_ t: PIIText, onlyGlobal: Bool, into out: inout [RawPIIMatch]) {
         var s = 0
-        while s < t.count {
-            guard ASCII.isDigit(t[s]), let e = ipv4End(at: s, in: t) else { s += 1; continue }
+        while true {
+            s = t.nextDigit(from: s)
+            guard s < t.count else { return }
+            guard let e = ipv4End(at: s, in: t) else { s += 1; continue }
             if let value = pythonAddress(s..<e, in: t),
                !onlyGlobal || IPAddressRanges.isGlobal(ipv4: value) {
                 out.append(RawPIIMatch(kind: .ipv4, start: s, end: e))

@@ -20,8 +20,9 @@ enum EmailScanner {
     static func scan(_ t: PIIText, into out: inout [RawPIIMatch]) {
         var i = 0
         var lastEnd = 0
-        while i < t.count {
-            if t[i] != UInt8(ascii: "@") { i += 1; continue }
+        while true {
+            i = t.next(UInt8(ascii: "@"), from: i)
+            guard i < t.count else { return }
             if let m = match(at: i, in: t, notBefore: lastEnd) {
                 out.append(m)
                 lastEnd = m.end

@@ -23,14 +23,18 @@ enum IBANScanner {
     }()
 
     static func scan(_ t: PIIText, into out: inout [RawPIIMatch]) {
-        var i = 0
+        var d = 0
         let n = t.count
-        while i + 4 <= n {
-            guard ASCII.isUpper(t[i]), ASCII.isUpper(t[i + 1]), ASCII.isDigit(t[i + 2]), ASCII.isDigit(t[i + 3]),
+        while true {
+            // Candidates are found from their check digits: two upper-case letters, two digits.
+            d = t.nextDigit(from: d)
+            guard d + 2 <= n else { return }
+            let i = d - 2
+            guard i >= 0, ASCII.isUpper(t[i]), ASCII.isUpper(t[i + 1]), ASCII.isDigit(t[i + 3]),
                   let length = lengths[UInt16(t[i]) << 8 | UInt16(t[i + 1])], !t.gluedBefore(i),
-                  let end = end(at: i, length: length, in: t) else { i += 1; continue }
+                  let end = end(at: i, length: length, in: t) else { d += 1; continue }
             out.append(RawPIIMatch(kind: .iban, start: i, end: end))
-            i = end
+            d = end
         }
     }
 

@@ -7,8 +7,9 @@
 enum IPv4Scanner {
     static func scan(_ t: PIIText, onlyGlobal: Bool, into out: inout [RawPIIMatch]) {
         var i = 0
-        while i < t.count {
-            guard ASCII.isDigit(t[i]) else { i += 1; continue }
+        while true {
+            i = t.nextDigit(from: i)
+            guard i < t.count else { return }
             var tokenEnd = i
             while tokenEnd < t.count && (ASCII.isDigit(t[tokenEnd]) || t[tokenEnd] == UInt8(ascii: ".")) { tokenEnd += 1 }
             if !t.gluedBefore(i), let (end, value) = parse(at: i, in: t), !t.gluedAfter(end),

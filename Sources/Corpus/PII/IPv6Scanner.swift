@@ -11,8 +11,9 @@ enum IPv6Scanner {
 
     static func scan(_ t: PIIText, onlyGlobal: Bool, into out: inout [RawPIIMatch]) {
         var i = 0
-        while i < t.count {
-            guard t[i] == UInt8(ascii: ":") else { i += 1; continue }
+        while true {
+            i = t.next(UInt8(ascii: ":"), from: i)
+            guard i < t.count else { return }
             var s = i
             while s > 0 && (ASCII.isHex(t[s - 1]) || t[s - 1] == UInt8(ascii: ":")) { s -= 1 }
             var e = i

@@ -7,11 +7,12 @@ enum NumberScanner {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(32)
         var i = 0
-        while i < t.count {
-            let b = t[i]
-            let starts = ASCII.isDigit(b)
-                || ((b == UInt8(ascii: "+") || b == UInt8(ascii: "(")) && ASCII.isDigit(t.at(i + 1)))
-            guard starts, chain.read(at: i, in: t) else { i += 1; continue }
+        while true {
+            let d = t.nextDigit(from: i)
+            guard d < t.count else { return }
+            // A chain may open with `+` or `(` just before its first digit.
+            let opener = d > i && (t[d - 1] == UInt8(ascii: "+") || t[d - 1] == UInt8(ascii: "("))
+            guard (opener && chain.read(at: d - 1, in: t)) || chain.read(at: d, in: t) else { i = d + 1; continue }
             windows(of: chain, in: t, phones: phones, cards: cards, buffer: &buffer, into: &out)
             i = chain.groups[chain.groups.count - 1].end
         }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A read-only view of a text's UTF-8 bytes with the character tests the PII scanners share.
 ///
 /// Boundary rule (Tern rules): a match must not be glued to a "word character" on either side:
@@ -13,6 +19,40 @@ struct PIIText {
     @inline(__always) subscript(_ i: Int) -> UInt8 { bytes[i] }
     /// The byte at `i`, or 0 outside the text (0 belongs to no class below).
     @inline(__always) func at(_ i: Int) -> UInt8 { i >= 0 && i < bytes.count ? bytes[i] : 0 }
+
+    /// The first offset ≥ `i` holding `byte`, or `count` (memchr: the e-mail and IPv6 passes
+    /// skip text without `@` or `:` at memory speed).
+    func next(_ byte: UInt8, from i: Int) -> Int {
+        guard i < bytes.count, let base = bytes.baseAddress,
+              let p = memchr(base + i, Int32(byte), bytes.count - i) else { return bytes.count }
+        return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// The first offset ≥ `i` holding an ASCII digit, or `count`. Eight bytes at a time: XOR
+    /// with `0x30` maps `'0'…'9'` to 0…9, and the has-less-than-10 bit trick flags those bytes;
+    /// the lowest flagged byte is exact (borrows only run upwards). `nextDigitReference` is
+    /// the plain loop the tests hold it equal to.
+    func nextDigit(from i: Int) -> Int {
+        let n = bytes.count
+        guard let base = bytes.baseAddress else { return n }
+        var k = max(i, 0)
+        let raw = UnsafeRawPointer(base)
+        while k + 8 <= n {
+            let x = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self) ^ 0x3030_3030_3030_3030
+            let flags = (x &- 0x0A0A_0A0A_0A0A_0A0A) & ~x & 0x8080_8080_8080_8080
+            if flags != 0 { return k + UInt64(littleEndian: flags).trailingZeroBitCount / 8 }
+            k += 8
+        }
+        while k < n && !ASCII.isDigit(bytes[k]) { k += 1 }
+        return k
+    }
+
+    /// `nextDigit`, one byte at a time.
+    func nextDigitReference(from i: Int) -> Int {
+        var k = max(i, 0)
+        while k < bytes.count && !ASCII.isDigit(bytes[k]) { k += 1 }
+        return k
+    }
 
     func string(_ range: Range<Int>) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
