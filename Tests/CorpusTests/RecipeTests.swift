@@ -84,3 +84,26 @@ import ModelFiles
         #expect(try filter().process(&doc, &scratch) == .drop(reason: "domain"))
     }
 }
+
+@Suite struct StepCatalogTests {
+    @Test func everyStepPlansWithDefaultsAndWithParameters() throws {
+        let r = try Recipe.parse("""
+            inputs: [a]
+            output: o
+            steps:
+              - extract_html
+              - normalize: {normal_form: nfkc, fix_mojibake: false}
+              - url_filter
+              - pii: {preset: datatrove}
+              - pii: {kinds: [email, credit_card]}
+            """, file: "r.yaml", baseDirectory: ".")
+        let plan = try StepCatalog.plan(for: r)
+        #expect(plan.segments[0].map(\.step.name) == ["extract_html", "normalize", "url_filter", "pii", "pii"])
+        let datatrove = try #require(plan.segments[0][3].step as? PIIStep)
+        #expect(datatrove.redactor.configuration == .datatrove)
+        let custom = try #require(plan.segments[0][4].step as? PIIStep)
+        #expect(custom.redactor.configuration.kinds == [.email, .creditCard])
+        let normalize = try #require(plan.segments[0][1].step as? NormalizeStep)
+        #expect(normalize.cleaner.options.normalForm == .nfkc && !normalize.cleaner.options.fixMojibake)
+    }
+}

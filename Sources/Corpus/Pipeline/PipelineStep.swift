@@ -47,6 +47,8 @@ public struct StepScratch {
     public var statistics = StepStatistics()
     /// Values computed from the current document's text, shared by all steps of the task.
     public let memo: TextMemo
+    /// The step's own state across the documents of a task (a replacement cycle, say).
+    public var state: Any?
     public init(memo: TextMemo = TextMemo()) { self.memo = memo }
 }
 

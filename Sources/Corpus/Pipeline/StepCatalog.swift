@@ -1,7 +1,7 @@
 /// The steps a recipe can name, and how each is built from its parameters.
 public enum StepCatalog {
     /// Every step name a recipe may use, in the order a typical recipe uses them.
-    public static let names = ["url_filter", "tokenize"]
+    public static let names = ["extract_html", "normalize", "url_filter", "language", "pii", "tokenize"]
 
     /// Resolves `recipe.steps` into a plan (each step's parameters checked against its
     /// configuration; an unknown step or parameter is an error naming the recipe and step).
@@ -15,6 +15,28 @@ public enum StepCatalog {
             }
             if tokenize != nil { throw .recipe(file: recipe.file, field: path, reason: "tokenize must be the last step") }
             switch step.name {
+            case "extract_html":
+                do { steps.append(.document(ExtractHTMLStep(extractor: try HTMLExtractor(configuration: config(HTMLExtractionConfiguration()))))) }
+                catch let e as CorpusError { throw e } catch { throw .recipe(file: recipe.file, field: path, reason: "\(error)") }
+            case "normalize":
+                steps.append(.document(NormalizeStep(cleaner: UnicodeCleaner(options: try config(UnicodeCleaner.Options())))))
+            case "language":
+                let c = try config(LanguageFilter.Configuration())
+                let identifier: LanguageIdentifier
+                do { identifier = try LanguageIdentifier.locate() } catch { throw .step(name: step.name, reason: "\(error)") }
+                steps.append(.document(LanguageStep(filter: LanguageFilter(configuration: c, identifier: identifier))))
+            case "pii":
+                // `preset: datatrove` starts from datatrove's PIIFormatter (e-mail and IPv4, its
+                // replacements); other parameters override either preset.
+                var parameters = step.parameters as? [String: Any] ?? [:]
+                let preset = parameters.removeValue(forKey: "preset") as? String ?? "tern"
+                guard preset == "tern" || preset == "datatrove" else {
+                    throw .recipe(file: recipe.file, field: path + ".preset", reason: "must be tern or datatrove")
+                }
+                let c = try StepConfiguration.decode(PIIRedactor.Configuration.self, from: parameters,
+                                                     defaults: preset == "datatrove" ? .datatrove : .init(), file: recipe.file, path: path)
+                do { steps.append(.document(PIIStep(redactor: try PIIRedactor(configuration: c)))) }
+                catch { throw .recipe(file: recipe.file, field: path, reason: "\(error)") }
             case "url_filter":
                 steps.append(.document(try URLFilter(config(URLFilter.Configuration()), resolve: recipe.resolve)))
             case "tokenize":
