@@ -1,0 +1,115 @@
+/// What a reader does with a bad record (a line that is not valid UTF-8 or not a JSON object, a
+/// line over the length limit, a WARC record it cannot decode, the unreadable tail of a truncated
+/// file): report it and go on, or stop the run.
+public enum ErrorPolicy: String, Codable, Sendable {
+    /// Report the record (`file:line: problem`) in the reader's `skipped` list and continue; a
+    /// damaged compressed stream ends that file after its last good line.
+    case skip
+    /// Throw the error from `next()`; the documents before it have already been delivered.
+    case fail
+}
+
+/// A problem with the corpus input, named by file and 1-based line (JSONL), record (WARC) or
+/// line of the first bad byte (text files); `line` is 0 when the problem concerns the whole file.
+public struct CorpusInputError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The input file (as given to the reader).
+    public var file: String
+    /// 1-based line or record number; 0 for a file-level problem.
+    public var line: Int
+    /// What was wrong.
+    public var problem: Problem
+
+    /// The kinds of bad input, each with what a person needs to find it.
+    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The path does not exist.
+        case notFound
+        /// A directory was expected (directory reader) and this is something else, or the reverse.
+        case wrongKind(String)
+        /// open/read/write failed with this errno message.
+        case io(String)
+        /// Byte `offset` (0-based, within the line or file) starts an invalid UTF-8 sequence.
+        case invalidUTF8(offset: Int)
+        /// The line is not valid JSON: the parser's message and 0-based byte offset in the line.
+        case malformedJSON(message: String, offset: Int)
+        /// The line is valid JSON but not an object.
+        case notAnObject
+        /// The object has no member `key` (the configured text key).
+        case missingText(key: String)
+        /// The text member is present but is not a string (`found` names its JSON type).
+        case textNotString(key: String, found: String)
+        /// The line (or record, or file) is `bytes` long, over the configured `limit`.
+        case tooLong(bytes: Int, limit: Int)
+        /// The compressed stream ends before its end marker; `lastGoodLine` is the last line read in full.
+        case truncated(lastGoodLine: Int)
+        /// The compressed stream is corrupt (the library's message); `lastGoodLine` as above.
+        case corruptStream(message: String, lastGoodLine: Int)
+        /// A WARC record or its HTTP message cannot be parsed.
+        case malformedRecord(String)
+        /// A body that is neither UTF-8 nor in a charset the reader decodes.
+        case undecodableBody(charset: String)
+
+        public var description: String {
+            switch self {
+            case .notFound: return "no such file or directory"
+            case .wrongKind(let s): return s
+            case .io(let s): return "I/O error: \(s)"
+            case .invalidUTF8(let o): return "invalid UTF-8 at byte \(o)"
+            case .malformedJSON(let m, let o): return "malformed JSON: \(m) at byte \(o)"
+            case .notAnObject: return "the line is JSON but not an object"
+            case .missingText(let k): return "no \"\(k)\" member (the text key)"
+            case .textNotString(let k, let t): return "\"\(k)\" is \(t), not a string"
+            case .tooLong(let b, let l): return "\(b) bytes, over the limit of \(l)"
+            case .truncated(let l): return "compressed stream truncated after line \(l)"
+            case .corruptStream(let m, let l): return "corrupt compressed stream after line \(l): \(m)"
+            case .malformedRecord(let s): return "malformed record: \(s)"
+            case .undecodableBody(let c): return "body is not UTF-8 and charset \"\(c)\" is not one this reader decodes"
+            }
+        }
+    }
+
+    public init(file: String, line: Int, problem: Problem) {
+        self.file = file
+        self.line = line
+        self.problem = problem
+    }
+
+    /// `file:line: problem` (or `file: problem` for a file-level problem).
+    public var description: String { line > 0 ? "\(file):\(line): \(problem)" : "\(file): \(problem)" }
+}
+
+/// A source of documents, read one at a time with bounded memory: JSONL, text files, WARC.
+/// Bad records follow the reader's `ErrorPolicy`: skipped ones are listed in `skipped`.
+public protocol DocumentReader: AnyObject {
+    /// The next document, nil at the end; throws under `.fail` (and for a missing or unreadable file).
+    func next() throws(CorpusInputError) -> Document?
+    /// The records skipped so far under `.skip`, in input order (see `takeSkipped()`).
+    var skipped: [CorpusInputError] { get }
+    /// Returns the skipped records reported so far and forgets them (for long files).
+    func takeSkipped() -> [CorpusInputError]
+}
+
+extension DocumentReader {
+    /// Reads every remaining document (for tests and small inputs; pipelines call `next()`).
+    public func readAll() throws(CorpusInputError) -> [Document] {
+        var out = [Document]()
+        while let d = try next() { out.append(d) }
+        return out
+    }
+}
+
+/// The `.skip` / `.fail` bookkeeping shared by the readers.
+struct IssueLog {
+    var policy: ErrorPolicy
+    var skipped: [CorpusInputError] = []
+
+    /// Records `error` under `.skip`, throws it under `.fail`.
+    mutating func report(_ error: CorpusInputError) throws(CorpusInputError) {
+        if policy == .fail { throw error }
+        skipped.append(error)
+    }
+
+    mutating func take() -> [CorpusInputError] {
+        defer { skipped.removeAll() }
+        return skipped
+    }
+}
