@@ -24,7 +24,7 @@ import TestSupport
         let path = try dir.write("bad.jsonl", Self.badUTF8)
         let skipping = try JSONLReader(path: path, options: Self.options(.skip))
         #expect(try skipping.readAll().map(\.text) == ["ok 1", "ok 3"])
-        #expect(skipping.skipped.map(\.description) == ["\(path):2: invalid UTF-8 at byte 13"])
+        #expect(skipping.skipped.map(\.description) == ["\(path):2: invalid UTF-8: bad byte sequence at byte 13"])
 
         let failing = try JSONLReader(path: path, options: Self.options(.fail))
         #expect(try failing.next()?.text == "ok 1")
@@ -44,10 +44,10 @@ import TestSupport
         #expect(try reader.readAll().map(\.id) == ["a", "g"])
         #expect(reader.skipped.map(\.description) == [
             "m.jsonl:2: malformed JSON: unterminated object at byte 25",
-            "m.jsonl:3: the line is JSON but not an object",
-            "m.jsonl:4: no \"text\" member (the text key)",
-            "m.jsonl:5: \"text\" is a number, not a string",
-            "m.jsonl:6: \"text\" is null, not a string",
+            "m.jsonl:3: not a JSON object: the line is JSON of another type",
+            "m.jsonl:4: missing text: no \"text\" member",
+            "m.jsonl:5: text not a string: \"text\" is a number",
+            "m.jsonl:6: text not a string: \"text\" is null",
         ])
         let failing = try JSONLReader(path: path, name: "m.jsonl", options: Self.options(.fail))
         _ = try failing.next()

@@ -40,8 +40,6 @@ enum ReaderFixtures {
 
     /// A document as the writer's JSONL line (without "\n"): the form compared with references.
     static func line(_ d: Document) -> String {
-        var out = [UInt8]()
-        JSONLWriter.encode(d, into: &out)
-        return String(decoding: out.dropLast(), as: UTF8.self)
+        String(decoding: d.jsonLine().dropLast(), as: UTF8.self)
     }
 }

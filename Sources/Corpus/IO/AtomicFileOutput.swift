@@ -15,7 +15,7 @@ public struct CorpusOutputError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(file): \(message)" }
 }
 
-/// A file written under a temporary name in its target folder (`.<name>.tmp-<pid>`) and renamed
+/// A file written under a temporary name in its target folder (`.<name>.tmp-<pid>-<random>`) and renamed
 /// into place by `commit()` after fsync of the file and then of the folder, so that a killed run
 /// never leaves a partial file under the final name. Bytes pass through gzip (level 6, header
 /// mtime 0: the same input gives the same file) or zstd (level 3, with checksum) when asked.
@@ -34,7 +34,7 @@ final class AtomicFileOutput {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[..<$0]) } ?? "."
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        temporaryPath = folder + "/." + base + ".tmp-\(getpid())"
+        temporaryPath = folder + "/." + base + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw CorpusOutputError(file: path, message: "open \(temporaryPath): \(errnoMessage())") }
         do {
@@ -74,6 +74,14 @@ final class AtomicFileOutput {
         let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         let dirfd = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dirfd >= 0 { defer { close(dirfd) }; guard fsync(dirfd) == 0 else { throw fail("fsync of the folder") } }
+    }
+
+    /// Closes and removes the temporary file; `commit()` is then a no-op.
+    func discard() {
+        guard !committed else { return }
+        committed = true
+        if fd >= 0 { close(fd); fd = -1 }
+        unlink(temporaryPath)
     }
 
     private func fail(_ call: String) -> CorpusOutputError { CorpusOutputError(file: path, message: "\(call): \(errnoMessage())") }

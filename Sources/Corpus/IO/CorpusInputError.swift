@@ -48,21 +48,22 @@ public struct CorpusInputError: Error, Sendable, Equatable, CustomStringConverti
         /// A body that is neither UTF-8 nor in a charset the reader decodes.
         case undecodableBody(charset: String)
 
+        /// `category: specifics`; the category (the text before the colon) is what run reports count.
         public var description: String {
             switch self {
-            case .notFound: return "no such file or directory"
-            case .wrongKind(let s): return s
+            case .notFound: return "not found: no such file or directory"
+            case .wrongKind(let s): return "wrong kind of path: \(s)"
             case .io(let s): return "I/O error: \(s)"
-            case .invalidUTF8(let o): return "invalid UTF-8 at byte \(o)"
+            case .invalidUTF8(let o): return "invalid UTF-8: bad byte sequence at byte \(o)"
             case .malformedJSON(let m, let o): return "malformed JSON: \(m) at byte \(o)"
-            case .notAnObject: return "the line is JSON but not an object"
-            case .missingText(let k): return "no \"\(k)\" member (the text key)"
-            case .textNotString(let k, let t): return "\"\(k)\" is \(t), not a string"
-            case .tooLong(let b, let l): return "\(b) bytes, over the limit of \(l)"
-            case .truncated(let l): return "compressed stream truncated after line \(l)"
-            case .corruptStream(let m, let l): return "corrupt compressed stream after line \(l): \(m)"
+            case .notAnObject: return "not a JSON object: the line is JSON of another type"
+            case .missingText(let k): return "missing text: no \"\(k)\" member"
+            case .textNotString(let k, let t): return "text not a string: \"\(k)\" is \(t)"
+            case .tooLong(let b, let l): return "too long: \(b) bytes, over the limit of \(l)"
+            case .truncated(let l): return "truncated compressed stream: ends after line \(l)"
+            case .corruptStream(let m, let l): return "corrupt compressed stream: \(m), after line \(l)"
             case .malformedRecord(let s): return "malformed record: \(s)"
-            case .undecodableBody(let c): return "body is not UTF-8 and charset \"\(c)\" is not one this reader decodes"
+            case .undecodableBody(let c): return "undecodable body: not UTF-8, and charset \"\(c)\" is not decoded"
             }
         }
     }

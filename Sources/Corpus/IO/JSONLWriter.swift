@@ -13,7 +13,6 @@ public final class JSONLWriter {
     /// The final path.
     public var path: String { output.path }
     private let output: AtomicFileOutput
-    private var line = [UInt8]()
     /// Documents written so far.
     public private(set) var documentCount = 0
     /// Uncompressed bytes written so far.
@@ -26,9 +25,7 @@ public final class JSONLWriter {
 
     /// Appends one document.
     public func write(_ document: Document) throws(CorpusOutputError) {
-        line.removeAll(keepingCapacity: true)
-        JSONLWriter.encode(document, into: &line)
-        try output.write(line)
+        try output.write(document.jsonLine())
         documentCount += 1
     }
 
@@ -36,16 +33,8 @@ public final class JSONLWriter {
     /// Without it, the temporary file is removed when the writer goes away.
     public func finish() throws(CorpusOutputError) { try output.commit() }
 
-    /// `{"id":…,"text":…,"metadata":{…}}\n`, compact, members in order.
-    public static func encode(_ document: Document, into out: inout [UInt8]) {
-        out.append(contentsOf: #"{"id":"#.utf8)
-        JSONValue.writeString(document.id, to: &out)
-        out.append(contentsOf: #","text":"#.utf8)
-        JSONValue.writeString(document.text, to: &out)
-        out.append(contentsOf: #","metadata":"#.utf8)
-        JSONValue.object(document.metadata).write(to: &out)
-        out.append(contentsOf: "}\n".utf8)
-    }
+    /// Removes the temporary file now (nothing appears under the final name).
+    public func discard() { output.discard() }
 }
 
 /// JSONL output split into shards `<prefix>-00000.jsonl[.gz|.zst]`, `<prefix>-00001…` of about
