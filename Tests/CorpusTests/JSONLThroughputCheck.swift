@@ -10,21 +10,28 @@ import TestSupport
     func plainJSONLReadSpeed() throws {
         let dir = try ReaderScratch("speed")
         defer { dir.remove() }
-        let writer = try JSONLWriter(path: dir.path + "/speed.jsonl")
         let paragraph = String(repeating: "The quick brown fox jumps over the lazy dog, and then some. ", count: 40)
-        for i in 0..<60_000 {
-            try writer.write(Document(id: "doc-\(i)", text: paragraph, metadata: [("url", .string("https://example.com/\(i)")), ("score", .number(0.5, integer: nil))]))
+        var bytes = 0
+        for suffix in ["", ".gz", ".zst"] {
+            let writer = try JSONLWriter(path: dir.path + "/speed.jsonl" + suffix)
+            for i in 0..<60_000 {
+                try writer.write(Document(id: "doc-\(i)", text: paragraph,
+                                          metadata: [("url", .string("https://example.com/\(i)")), ("score", .number(0.5, integer: nil))]))
+            }
+            try writer.finish()
+            bytes = writer.bytesWritten
         }
-        try writer.finish()
-        let bytes = writer.bytesWritten
         let clock = ContinuousClock()
-        var count = 0
-        let elapsed = try clock.measure {
-            let reader = try JSONLReader(path: dir.path + "/speed.jsonl")
-            while try reader.next() != nil { count += 1 }
+        for suffix in ["", ".gz", ".zst"] {
+            var count = 0
+            let elapsed = try clock.measure {
+                let reader = try JSONLReader(path: dir.path + "/speed.jsonl" + suffix)
+                while try reader.next() != nil { count += 1 }
+            }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            print("JSONL\(suffix) read: \(bytes / 1_000_000) MB uncompressed, \(count) docs in \(seconds) s = "
+                  + "\(Int(Double(bytes) / seconds / 1e6)) MB/s (one run on a shared machine: unreliable)")
+            #expect(count == 60_000)
         }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        print("JSONL read: \(bytes / 1_000_000) MB, \(count) docs in \(seconds) s = \(Double(bytes) / seconds / 1e6) MB/s (unreliable: shared machine)")
-        #expect(count == 60_000)
     }
 }
