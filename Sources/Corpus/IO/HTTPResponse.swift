@@ -39,7 +39,7 @@ struct HTTPResponse {
            let plain = dechunked(response.body) {
             response.body = plain
         }
-        if let coding = response.header("Content-Encoding")?.lowercased().trimmingSpaces, !coding.isEmpty, coding != "identity" {
+        if let coding = response.header("Content-Encoding")?.lowercased().trimmingASCIISpaces(), !coding.isEmpty, coding != "identity" {
             guard coding == "gzip" || coding == "x-gzip" || coding == "deflate",
                   let plain = inflated(response.body, limit: maxBodyBytes) else {
                 return .failure(.malformedRecord("cannot undo Content-Encoding \"\(coding)\""))
@@ -57,7 +57,7 @@ struct HTTPResponse {
         while true {
             guard let nl = body[i...].firstIndex(of: 0x0A) else { return nil }
             let sizeText = String(decoding: body[i..<nl], as: UTF8.self).split(separator: ";", maxSplits: 1).first
-                .map { $0.filter { $0 != "\r" }.trimmingSpaces } ?? ""
+                .map { String($0).trimmingASCIISpaces() } ?? ""
             guard let size = Int(sizeText, radix: 16), size >= 0 else { return nil }
             i = nl + 1
             if size == 0 { return out }
@@ -95,16 +95,5 @@ final class MemoryByteSource: ByteSource {
         bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + position, byteCount: n) }
         position += n
         return n
-    }
-}
-
-extension StringProtocol {
-    /// Without leading and trailing spaces and tabs.
-    var trimmingSpaces: String {
-        let s = String(self)
-        // Spaces and tabs are ASCII, so these indices fall on character boundaries.
-        guard let first = s.utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
-              let last = s.utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
-        return String(s[first...last])
     }
 }

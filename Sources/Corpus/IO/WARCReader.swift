@@ -101,7 +101,7 @@ public final class WARCReader: DocumentReader {
 
     /// Reads (or passes over) the block of the record with `header`.
     private func readRecord(_ header: WARCHeaders) throws -> Outcome {
-        guard let lengthText = header["Content-Length"], let length = Int(lengthText.trimmingSpaces), length >= 0 else {
+        guard let lengthText = header["Content-Length"], let length = Int(lengthText.trimmingASCIISpaces()), length >= 0 else {
             return .fatal(.malformedRecord("no valid Content-Length"))
         }
         let type = header["WARC-Type"]?.lowercased() ?? ""
@@ -151,7 +151,7 @@ public final class WARCReader: DocumentReader {
 
     /// "text/html; charset=utf-8" → "text/html".
     static func mediaType(_ contentType: String) -> String {
-        (contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces } ?? "").lowercased()
+        (contentType.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingASCIISpaces() } ?? "").lowercased()
     }
 
     /// "html" for HTML, "text" for a conversion record's plain text, nil for what is not read.
@@ -178,11 +178,11 @@ struct WARCHeaders {
         for line in lines {
             let text = String(decoding: line, as: UTF8.self)
             if let c = line.first, c == 0x20 || c == 0x09, !out.isEmpty {
-                out[out.count - 1].value += " " + text.trimmingSpaces
+                out[out.count - 1].value += " " + text.trimmingASCIISpaces()
                 continue
             }
             guard let colon = text.firstIndex(of: ":") else { continue }
-            out.append((String(text[..<colon]).trimmingSpaces, String(text[text.index(after: colon)...]).trimmingSpaces))
+            out.append((String(text[..<colon]).trimmingASCIISpaces(), String(text[text.index(after: colon)...]).trimmingASCIISpaces()))
         }
         return out
     }
