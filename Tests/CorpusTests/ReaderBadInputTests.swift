@@ -7,7 +7,7 @@ import TestSupport
 /// Bad input: every problem is named by file and line, follows the skip/fail policy, and the
 /// documents before it are delivered.
 @Suite struct ReaderBadInputTests {
-    static func options(_ policy: ErrorPolicy, _ utf8: ReaderOptions.InvalidUTF8Handling = .reject) -> ReaderOptions {
+    static func options(_ policy: Recipe.ErrorPolicy, _ utf8: ReaderOptions.InvalidUTF8Handling = .reject) -> ReaderOptions {
         var o = ReaderOptions()
         o.onError = policy
         o.invalidUTF8 = utf8

@@ -1,13 +1,8 @@
-/// What a reader does with a bad record (a line that is not valid UTF-8 or not a JSON object, a
-/// line over the length limit, a WARC record it cannot decode, the unreadable tail of a truncated
-/// file): report it and go on, or stop the run.
-public enum ErrorPolicy: String, Codable, Sendable {
-    /// Report the record (`file:line: problem`) in the reader's `skipped` list and continue; a
-    /// damaged compressed stream ends that file after its last good line.
-    case skip
-    /// Throw the error from `next()`; the documents before it have already been delivered.
-    case fail
-}
+/// Readers take the recipe's `on_error` policy (`Recipe.ErrorPolicy`): under `.skip` a bad record
+/// (invalid UTF-8, not a JSON object, over the length limit, an undecodable WARC record, the
+/// unreadable tail of a truncated file) is listed in the reader's `skipped` as `file:line: problem`
+/// and reading goes on; under `.fail` it is thrown from `next()`, after the documents before it.
+extension Recipe.ErrorPolicy: Codable {}
 
 /// A problem with the corpus input, named by file and 1-based line (JSONL), record (WARC) or
 /// line of the first bad byte (text files); `line` is 0 when the problem concerns the whole file.
@@ -79,7 +74,7 @@ public struct CorpusInputError: Error, Sendable, Equatable, CustomStringConverti
 }
 
 /// A source of documents, read one at a time with bounded memory: JSONL, text files, WARC.
-/// Bad records follow the reader's `ErrorPolicy`: skipped ones are listed in `skipped`.
+/// Bad records follow the reader's `Recipe.ErrorPolicy` (`ReaderOptions.onError`): skipped ones are listed in `skipped`.
 public protocol DocumentReader: AnyObject {
     /// The next document, nil at the end; throws under `.fail` (and for a missing or unreadable file).
     func next() throws(CorpusInputError) -> Document?
@@ -100,7 +95,7 @@ extension DocumentReader {
 
 /// The `.skip` / `.fail` bookkeeping shared by the readers.
 struct IssueLog {
-    var policy: ErrorPolicy
+    var policy: Recipe.ErrorPolicy
     var skipped: [CorpusInputError] = []
 
     /// Records `error` under `.skip`, throws it under `.fail`.

@@ -8,7 +8,7 @@ public struct ReaderOptions: Codable, Sendable, Equatable {
     public var idKey: String = "id"
     /// Skip and report bad records, or stop at the first (`.skip`: one bad line in a billion
     /// should not end a crawl run).
-    public var onError: ErrorPolicy = .skip
+    public var onError: Recipe.ErrorPolicy = .skip
     /// Longest JSONL line, text file or WARC record read (64 MiB: far above any real document,
     /// low enough that one broken line cannot take the machine's memory).
     public var maxRecordBytes: Int = 64 << 20
@@ -35,7 +35,7 @@ public struct ReaderOptions: Codable, Sendable, Equatable {
         let d = ReaderOptions()
         textKey = try c.decodeIfPresent(String.self, forKey: .textKey) ?? d.textKey
         idKey = try c.decodeIfPresent(String.self, forKey: .idKey) ?? d.idKey
-        onError = try c.decodeIfPresent(ErrorPolicy.self, forKey: .onError) ?? d.onError
+        onError = try c.decodeIfPresent(Recipe.ErrorPolicy.self, forKey: .onError) ?? d.onError
         maxRecordBytes = try c.decodeIfPresent(Int.self, forKey: .maxRecordBytes) ?? d.maxRecordBytes
         invalidUTF8 = try c.decodeIfPresent(InvalidUTF8Handling.self, forKey: .invalidUTF8) ?? d.invalidUTF8
         skipEmptyText = try c.decodeIfPresent(Bool.self, forKey: .skipEmptyText) ?? d.skipEmptyText
