@@ -5,8 +5,8 @@ import Tokenization
 /// `tern data …`: turn corpora into training data.
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "data", abstract: "Prepare training data (token shards).",
-        subcommands: [TokenizeDataCommand.self])
+        commandName: "data", abstract: "Prepare training data: run data pipelines, make token shards.",
+        subcommands: [RunDataCommand.self, TokenizeDataCommand.self])
 }
 
 /// `tern data tokenize`: a thin shell over `TokenShardBuilder`.
