@@ -40,7 +40,7 @@ extension RunReport {
     }
 
     func reasonsSection(_ title: String, _ s: StepStatistics) -> String {
-        var h = "<h3>\(escape(title))</h3><table><tr><th>reason</th><th>documents</th></tr>"
+        var h = "<h3>\(escape(title))</h3><table><tr><th>reason or counter</th><th>count</th></tr>"
         for (reason, n) in s.reasons.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
             h += "<tr><td><details><summary>\(escape(reason))</summary>"
             for ex in s.examples[reason] ?? [] { h += "<div class=ex><b>\(escape(ex.id))</b> \(escape(ex.excerpt))</div>" }
