@@ -80,7 +80,7 @@ import TestSupport
         let semicolons = (0..<10).map { "This is line number \($0) of the text written here;" }.joined(separator: "\n")
         #expect(FineWebQualityFilter().evaluate(semicolons) == .drop(reason: "line_punct_ratio"))
         var stops = FineWebQualityFilter.Configuration()
-        stops.stopCharacters = [";"]
+        stops.stopChars = [";"]
         #expect(FineWebQualityFilter(stops).evaluate(semicolons) == .keep)
         var loose = C4QualityFilter.Configuration()
         loose.minNumSentences = 100
@@ -98,6 +98,19 @@ import TestSupport
         #expect(partial.minDocWords == 50 && partial.maxDocWords == nil && partial.minStopWords == 3)
         let c4 = try JSONDecoder().decode(C4QualityFilter.Configuration.self, from: Data(#"{"filterNoTerminalPunct": false}"#.utf8))
         #expect(!c4.filterNoTerminalPunct && c4.minNumSentences == 5)
+        // datatrove's parameter names through snake_case, n-gram limits as [n, fraction] pairs,
+        // and a disabled (nil) threshold written back as null
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        var rep = GopherRepetitionFilter.Configuration()
+        rep.dupLineFrac = nil
+        let json = String(decoding: try encoder.encode(rep), as: UTF8.self)
+        #expect(json.contains(#""top_n_grams":[[2,0.2],[3,0.18],[4,0.16]]"#) && json.contains(#""dup_line_frac":null"#))
+        #expect(try decoder.decode(GopherRepetitionFilter.Configuration.self, from: Data(json.utf8)) == rep)
+        let fw = try decoder.decode(FineWebQualityFilter.Configuration.self, from: Data(#"{"line_punct_thr": 0.2, "stop_chars": ["."]}"#.utf8))
+        #expect(fw.linePunctThr == 0.2 && fw.stopChars == ["."] && fw.shortLineThr == 0.67)
         #expect(C4QualityFilter.Configuration().filterNoTerminalPunct)
     }
 }

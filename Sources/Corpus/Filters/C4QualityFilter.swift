@@ -73,8 +73,8 @@ public struct C4QualityFilter: Sendable {
         var counts = LineCounts()
         var sentences = 0
         var kept: [ArraySlice<UInt32>] = []
-        for raw in PythonText.splitLines(s) {
-            let line = PythonText.strip(s, raw)
+        for raw in PythonStr.splitLines(s) {
+            let line = PythonStr.strip(s, raw)
             counts.total += 1
             let (lineWords, longest) = Self.whitespaceWords(s, line)
             if c.maxWordLength != -1 && longest > c.maxWordLength { counts.tooLongWord += 1; continue }
@@ -84,15 +84,15 @@ public struct C4QualityFilter: Sendable {
                 counts.noTerminalPunct += 1; continue
             }
             if lineWords < c.minWordsPerLine { counts.tooFewWords += 1; continue }
-            let lowered = PythonText.lowercased(t)
-            if c.filterLoremIpsum && PythonText.containsFolded(lowered, Self.lorem) {
+            let lowered = PythonStr.lowercased(t)
+            if c.filterLoremIpsum && PythonStr.containsFolded(lowered, Self.lorem) {
                 return Result(verdict: .drop(reason: "lorem_ipsum"), text: nil, signals: counts.dictionary(sentences))
             }
-            if c.filterJavascript && PythonText.containsFolded(lowered, Self.javascript) { counts.javascript += 1; continue }
+            if c.filterJavascript && PythonStr.containsFolded(lowered, Self.javascript) { counts.javascript += 1; continue }
             if c.filterCurlyBracket && t.contains(0x7B) {
                 return Result(verdict: .drop(reason: "curly_bracket"), text: nil, signals: counts.dictionary(sentences))
             }
-            if c.filterPolicy && Self.policy.contains(where: { PythonText.containsFolded(lowered, $0) }) {
+            if c.filterPolicy && Self.policy.contains(where: { PythonStr.containsFolded(lowered, $0) }) {
                 counts.policy += 1; continue
             }
             if c.minNumSentences != -1 {
@@ -124,9 +124,9 @@ public struct C4QualityFilter: Sendable {
         var count = 0, longest = 0
         var i = r.lowerBound
         while i < r.upperBound {
-            while i < r.upperBound && PythonText.isSpace(s[i]) { i += 1 }
+            while i < r.upperBound && PythonStr.isSpace(s[i]) { i += 1 }
             let a = i
-            while i < r.upperBound && !PythonText.isSpace(s[i]) { i += 1 }
+            while i < r.upperBound && !PythonStr.isSpace(s[i]) { i += 1 }
             if a < i { count += 1; longest = max(longest, i - a) }
         }
         return (count, longest)
@@ -149,8 +149,8 @@ public struct C4QualityFilter: Sendable {
                 var e = i + 1
                 while e < r.upperBound && classes.has(s[e], ScalarClasses.decimalDigit) { e += 1 }
                 var end: Int? = e < r.upperBound && s[e] == 0x5D ? e + 1 : nil
-                if end == nil && PythonText.hasPrefix(s, (i + 1)..<r.upperBound, edit) { end = i + 1 + edit.count }
-                if end == nil && PythonText.hasPrefix(s, (i + 1)..<r.upperBound, needed) { end = i + 1 + needed.count }
+                if end == nil && PythonStr.hasPrefix(s, (i + 1)..<r.upperBound, edit) { end = i + 1 + edit.count }
+                if end == nil && PythonStr.hasPrefix(s, (i + 1)..<r.upperBound, needed) { end = i + 1 + needed.count }
                 if let end {
                     if !changed { out = Array(s[r.lowerBound..<i]); changed = true }
                     i = end
@@ -170,7 +170,7 @@ public struct C4QualityFilter: Sendable {
             if i > 0 { all.append(0x0A) }
             all += l
         }
-        let r = PythonText.strip(all, 0..<all.count)
+        let r = PythonStr.strip(all, 0..<all.count)
         var view = String.UnicodeScalarView()
         for c in all[r] { if let u = Unicode.Scalar(c) { view.append(u) } }
         return String(view)

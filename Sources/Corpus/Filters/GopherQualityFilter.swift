@@ -26,6 +26,25 @@ public struct GopherQualityFilter: Sendable {
         public var stopWords: [String] = ["the", "be", "to", "of", "and", "that", "have", "with"]
         /// datatrove's defaults.
         public init() {}
+        private enum CodingKeys: String, CodingKey {
+            case minDocWords, maxDocWords, minAvgWordLength, maxAvgWordLength, maxSymbolWordRatio, maxBulletLinesRatio, maxEllipsisLinesRatio, maxNonAlphaWordsRatio, minStopWords, stopWords
+        }
+
+        /// Writes every key; a disabled (nil) threshold as `null`.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(minDocWords, forKey: .minDocWords)
+            try c.encode(maxDocWords, forKey: .maxDocWords)
+            try c.encode(minAvgWordLength, forKey: .minAvgWordLength)
+            try c.encode(maxAvgWordLength, forKey: .maxAvgWordLength)
+            try c.encode(maxSymbolWordRatio, forKey: .maxSymbolWordRatio)
+            try c.encode(maxBulletLinesRatio, forKey: .maxBulletLinesRatio)
+            try c.encode(maxEllipsisLinesRatio, forKey: .maxEllipsisLinesRatio)
+            try c.encode(maxNonAlphaWordsRatio, forKey: .maxNonAlphaWordsRatio)
+            try c.encode(minStopWords, forKey: .minStopWords)
+            try c.encode(stopWords, forKey: .stopWords)
+        }
+
         /// Reads a partial configuration: absent keys keep the defaults, `null` disables.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -108,19 +127,19 @@ public struct GopherQualityFilter: Sendable {
         let n = Double(sig.words)
         if sig.words > 0 {
             sig.hashRatio = Double(s.reduce(0) { $0 + ($1 == 0x23 ? 1 : 0) }) / n
-            let ellipses = PythonText.count(s, [0x2E, 0x2E, 0x2E]) + PythonText.count(s, [0x2026])
+            let ellipses = PythonStr.count(s, [0x2E, 0x2E, 0x2E]) + PythonStr.count(s, [0x2026])
             sig.ellipsisRatio = Double(ellipses) / n
             sig.alphaWordsRatio = Double(alphaWords) / n
         }
-        let lines = PythonText.splitLines(s)
+        let lines = PythonStr.splitLines(s)
         if !lines.isEmpty {
             var bullets = 0, ellipsisLines = 0
             for line in lines {
-                let t = PythonText.strip(s, line)
+                let t = PythonStr.strip(s, line)
                 let left = t.isEmpty ? line.upperBound..<line.upperBound : t.lowerBound..<line.upperBound
                 let right = t.isEmpty ? line.lowerBound..<line.lowerBound : line.lowerBound..<t.upperBound
                 if let c = left.first.map({ s[$0] }), c == 0x2022 || c == 0x2D { bullets += 1 }
-                if PythonText.hasSuffix(s, right, [0x2E, 0x2E, 0x2E]) || PythonText.hasSuffix(s, right, [0x2026]) {
+                if PythonStr.hasSuffix(s, right, [0x2E, 0x2E, 0x2E]) || PythonStr.hasSuffix(s, right, [0x2026]) {
                     ellipsisLines += 1
                 }
             }

@@ -19,6 +19,21 @@ public struct GopherRepetitionFilter: Sendable {
                                               .init(8, 0.12), .init(9, 0.11), .init(10, 0.10)]
         /// datatrove's defaults.
         public init() {}
+        private enum CodingKeys: String, CodingKey {
+            case dupLineFrac, dupParaFrac, dupLineCharFrac, dupParaCharFrac, topNGrams, dupNGrams
+        }
+
+        /// Writes every key; a disabled (nil) threshold as `null`.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(dupLineFrac, forKey: .dupLineFrac)
+            try c.encode(dupParaFrac, forKey: .dupParaFrac)
+            try c.encode(dupLineCharFrac, forKey: .dupLineCharFrac)
+            try c.encode(dupParaCharFrac, forKey: .dupParaCharFrac)
+            try c.encode(topNGrams, forKey: .topNGrams)
+            try c.encode(dupNGrams, forKey: .dupNGrams)
+        }
+
         /// Reads a partial configuration: absent keys keep the defaults, `null` disables.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -33,7 +48,7 @@ public struct GopherRepetitionFilter: Sendable {
 
     }
 
-    /// An n-gram size and its threshold.
+    /// An n-gram size and its threshold, written `[n, fraction]` as datatrove's tuples.
     public struct NGramLimit: Codable, Sendable, Equatable {
         /// Words per n-gram.
         public var n: Int
@@ -41,6 +56,18 @@ public struct GopherRepetitionFilter: Sendable {
         public var fraction: Double
         /// `(n, fraction)`.
         public init(_ n: Int, _ fraction: Double) { self.n = n; self.fraction = fraction }
+        /// Reads `[n, fraction]`.
+        public init(from decoder: any Decoder) throws {
+            var c = try decoder.unkeyedContainer()
+            n = try c.decode(Int.self)
+            fraction = try c.decode(Double.self)
+        }
+        /// Writes `[n, fraction]`.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.unkeyedContainer()
+            try c.encode(n)
+            try c.encode(fraction)
+        }
     }
 
     /// The thresholds in use.
@@ -71,16 +98,16 @@ public struct GopherRepetitionFilter: Sendable {
         let c = configuration
         let length = Double(s.count)
         func on(_ v: Double?) -> Double? { v == 0 ? nil : v }
-        let paragraphs = PythonText.split(s, PythonText.strip(s, 0..<s.count), on: 0x0A, minimum: 2)
-        let para = PythonText.duplicates(s, paragraphs)
+        let paragraphs = PythonStr.split(s, PythonStr.strip(s, 0..<s.count), on: 0x0A, minimum: 2)
+        let para = PythonStr.duplicates(s, paragraphs)
         if let m = on(c.dupParaFrac), check("dup_para_frac", Double(para.count) / Double(paragraphs.count), m) {
             return .drop(reason: "dup_para_frac")
         }
         if let m = on(c.dupParaCharFrac), check("dup_para_char_frac", Double(para.chars) / length, m) {
             return .drop(reason: "dup_para_char_frac")
         }
-        let lines = PythonText.split(s, 0..<s.count, on: 0x0A, minimum: 1)
-        let line = PythonText.duplicates(s, lines)
+        let lines = PythonStr.split(s, 0..<s.count, on: 0x0A, minimum: 1)
+        let line = PythonStr.duplicates(s, lines)
         if let m = on(c.dupLineFrac), check("dup_line_frac", Double(line.count) / Double(lines.count), m) {
             return .drop(reason: "dup_line_frac")
         }

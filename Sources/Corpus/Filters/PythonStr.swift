@@ -1,7 +1,7 @@
-/// The few Python `str` operations datatrove's filters use, over scalar arrays, with
+/// `PythonStr`: the few Python `str` operations datatrove's filters use, over scalar arrays, with
 /// Python's exact semantics (`splitlines` boundaries, `strip` whitespace, `count` without
 /// overlaps). Ranges are half-open scalar index ranges.
-enum PythonText {
+enum PythonStr {
     static let classes = ScalarClasses.shared
 
     @inline(__always) static func isSpace(_ c: UInt32) -> Bool { classes.has(c, ScalarClasses.space) }
