@@ -96,9 +96,21 @@ import ModelFiles
               - url_filter
               - pii: {preset: datatrove}
               - pii: {kinds: [email, credit_card]}
+              - gopher_quality: {min_doc_words: 20, max_doc_words: null}
+              - gopher_repetition
+              - c4_quality: {filter_no_terminal_punct: false}
+              - fineweb_quality: {line_punct_thr: 0.2}
             """, file: "r.yaml", baseDirectory: ".")
         let plan = try StepCatalog.plan(for: r)
-        #expect(plan.segments[0].map(\.step.name) == ["extract_html", "normalize", "url_filter", "pii", "pii"])
+        #expect(plan.segments[0].map(\.step.name) == ["extract_html", "normalize", "url_filter", "pii", "pii", "gopher_quality",
+                                                     "gopher_repetition", "c4_quality", "fineweb_quality"])
+        let gopher = try #require(plan.segments[0][5].step as? GopherQualityStep)
+        #expect(gopher.filter.configuration.minDocWords == 20 && gopher.filter.configuration.maxDocWords == nil)
+        #expect(gopher.filter.configuration.minAvgWordLength == 3)
+        let c4 = try #require(plan.segments[0][7].step as? C4QualityStep)
+        #expect(!c4.filter.configuration.filterNoTerminalPunct && c4.filter.configuration.minNumSentences == 5)
+        let fineweb = try #require(plan.segments[0][8].step as? FineWebQualityStep)
+        #expect(fineweb.filter.configuration.linePunctThr == 0.2)
         let datatrove = try #require(plan.segments[0][3].step as? PIIStep)
         #expect(datatrove.redactor.configuration == .datatrove)
         let custom = try #require(plan.segments[0][4].step as? PIIStep)

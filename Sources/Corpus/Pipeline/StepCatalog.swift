@@ -1,7 +1,8 @@
 /// The steps a recipe can name, and how each is built from its parameters.
 public enum StepCatalog {
     /// Every step name a recipe may use, in the order a typical recipe uses them.
-    public static let names = ["extract_html", "normalize", "url_filter", "language", "pii", "tokenize"]
+    public static let names = ["extract_html", "normalize", "url_filter", "language", "gopher_repetition", "gopher_quality",
+                               "c4_quality", "fineweb_quality", "pii", "tokenize"]
 
     /// Resolves `recipe.steps` into a plan (each step's parameters checked against its
     /// configuration; an unknown step or parameter is an error naming the recipe and step).
@@ -37,6 +38,14 @@ public enum StepCatalog {
                                                      defaults: preset == "datatrove" ? .datatrove : .init(), file: recipe.file, path: path)
                 do { steps.append(.document(PIIStep(redactor: try PIIRedactor(configuration: c)))) }
                 catch { throw .recipe(file: recipe.file, field: path, reason: "\(error)") }
+            case "gopher_quality":
+                steps.append(.document(GopherQualityStep(filter: GopherQualityFilter(try config(GopherQualityFilter.Configuration())))))
+            case "gopher_repetition":
+                steps.append(.document(GopherRepetitionStep(filter: GopherRepetitionFilter(try config(GopherRepetitionFilter.Configuration())))))
+            case "c4_quality":
+                steps.append(.document(C4QualityStep(filter: C4QualityFilter(try config(C4QualityFilter.Configuration())))))
+            case "fineweb_quality":
+                steps.append(.document(FineWebQualityStep(filter: FineWebQualityFilter(try config(FineWebQualityFilter.Configuration())))))
             case "url_filter":
                 steps.append(.document(try URLFilter(config(URLFilter.Configuration()), resolve: recipe.resolve)))
             case "tokenize":
