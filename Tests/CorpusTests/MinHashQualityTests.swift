@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Corpus
+
+/// Scoring rules on a hand-made clustering, and (when TERN_CORPUS names a corpus folder with
+/// docs_*.jsonl and planted.json) the scores of our MinHash on the planted test corpus.
+@Suite struct MinHashQualityTests {
+    @Test func scoringDefinitions() {
+        // 0 original, 1 its copy, 2 a second copy, 3 natural near-dup of 4, 5 a false positive.
+        let ids = ["a", "a-copy", "a-copy2", "n1", "n2", "x"]
+        let families = ["a", "a", "a", "n1", "n2", "x"]
+        let planted = [MinHashQuality.PlantedPair(original: "a", copy: "a-copy", kind: "exact"),
+                       MinHashQuality.PlantedPair(original: "a", copy: "a-copy2", kind: "edit0.30")]
+        let clusters = DuplicateClusters(shardDocCounts: [6], members: [
+            .init(document: 0, cluster: 0, size: 2), .init(document: 1, cluster: 0, size: 2),
+            .init(document: 3, cluster: 3, size: 3), .init(document: 4, cluster: 3, size: 3),
+            .init(document: 5, cluster: 3, size: 3)])
+        let sets: [Set<UInt64>] = [[1], [1], [9], [1, 2, 3, 4], [1, 2, 3, 5], [7, 8]]
+        let r = MinHashQuality.score(ids: ids, families: families, planted: planted, clusters: clusters) { sets[$0] }
+        #expect(r.plantedFound == 1 && r.recall == 0.5)
+        #expect(r.recallByKind == ["exact": 1, "edit0.30": 0])
+        #expect(r.clusteredDocuments == 5 && r.falsePositiveDocuments == 1 && r.precision == 0.8)
+        #expect(r.clusters == 2 && r.dropped == 3)
+    }
+
+    @Test(.enabled(if: TestEnvironment.value("TERN_CORPUS") != nil))
+    func plantedCorpusScores() throws {
+        let directory = TestEnvironment.value("TERN_CORPUS") ?? ""
+        let report = try MinHashQuality.run(corpusDirectory: directory, deduplicator: try MinHashDeduplicator())
+        let json = try JSONEncoder().encode(report)
+        print("MinHash quality (Tern):", String(decoding: json, as: UTF8.self))
+        #expect(report.recall > 0.7)
+        #expect(report.precision > 0.95)
+    }
+}
