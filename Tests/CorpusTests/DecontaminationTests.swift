@@ -63,6 +63,11 @@ import TestSupport
         #expect(throws: DedupError.missingField(path: dir + "/bad.jsonl", line: 1, field: "text")) {
             try index.addJSONL(path: dir + "/bad.jsonl")
         }
+        var list = try EvalNGramIndex()
+        list.add(texts: [Self.answer], idPrefix: "mmlu")
+        var doc = Document(id: "t", text: "intro " + Self.answer)
+        #expect(DecontaminationFilter(index: list).apply(to: &doc) == .drop(reason: "decontaminated"))
+        #expect(doc[metadata: "decontaminated_eval_id"]?.string == "mmlu/0")
         var zero = DecontaminationConfig(); zero.nGramSize = 0
         #expect(throws: DedupError.self) { try EvalNGramIndex(config: zero) }
     }

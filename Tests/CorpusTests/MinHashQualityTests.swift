@@ -30,7 +30,35 @@ import TestSupport
         let report = try MinHashQuality.run(corpusDirectory: directory, deduplicator: try MinHashDeduplicator())
         let json = try JSONEncoder().encode(report)
         print("MinHash quality (Tern):", String(decoding: json, as: UTF8.self))
-        #expect(report.recall > 0.7)
+        // 5-gram MinHash at the 0.72 threshold cannot see pages with ≥ 10 % of words edited
+        // (Jaccard ≈ 0.4); datatrove's own recall on those kinds is as low (see the report).
+        #expect(report.recallByKind["exact"] == 1)
+        #expect((report.recallByKind["edit0.01"] ?? 0) > 0.85)
         #expect(report.precision > 0.95)
+    }
+
+    /// Our signatures against datatrove's for every corpus document (signatures.bin written by
+    /// scripts/corpus/minhash_quality.py); reports how many documents differ.
+    @Test(.enabled(if: TestEnvironment.value("TERN_CORPUS") != nil
+        && TestEnvironment.value("TERN_DATATROVE_SIGNATURES") != nil))
+    func corpusSignaturesMatchDatatrove() throws {
+        let corpus = try MinHashQuality.readCorpus(TestEnvironment.value("TERN_CORPUS") ?? "")
+        let data = try Data(contentsOf: URL(fileURLWithPath: TestEnvironment.value("TERN_DATATROVE_SIGNATURES") ?? ""))
+        let hasher = try MinHasher()
+        let width = hasher.config.signatureLength
+        #expect(data.count == corpus.texts.count * width * 8)
+        var differing = [String]()
+        data.withUnsafeBytes { raw in
+            for (k, text) in corpus.texts.enumerated() where (k + 1) * width * 8 <= raw.count {
+                let ours = hasher.signature(of: text) ?? [UInt64](repeating: 0, count: width)
+                let same = (0 ..< width).allSatisfy {
+                    UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: (k * width + $0) * 8, as: UInt64.self)) == ours[$0]
+                }
+                if !same { differing.append(corpus.ids[k]) }
+            }
+        }
+        print("MinHash corpus parity: \(differing.count) of \(corpus.texts.count) signatures differ from datatrove;",
+              differing.prefix(10))
+        #expect(differing.count * 100 <= corpus.texts.count)
     }
 }

@@ -4,6 +4,10 @@ on the test corpus with planted near-duplicates. The Swift counterpart is `MinHa
 (Sources/Corpus/Dedup), run by MinHashQualityTests when TERN_CORPUS is set.
 
 Usage: minhash_quality.py CORPUS_DIR [WORK_DIR]
+  WORK_DIR (default: a new temporary folder) receives datatrove's stage outputs and
+  signatures.bin: datatrove's signature of every document in order, 112 little-endian uint64
+  (zeros for a document without 5-grams), rebuilt from its sorted bucket files; the Swift test
+  compares ours with it when TERN_DATATROVE_SIGNATURES names that file.
   CORPUS_DIR holds docs_*.jsonl (records "id", "text", "metadata") and planted.json
   ({"planted_dups": [{"orig", "copy", "kind"}]}); documents are read in file-name then line order.
 
@@ -67,6 +71,18 @@ def run_datatrove(docs, work):
     return cluster_of, sig, {"signature_s": round(t1 - t0, 1), "buckets_cluster_s": round(t2 - t1, 1)}
 
 
+def dump_signatures(sigs, n_docs, config, out_path):
+    """Reassembles per-document signatures from datatrove's sorted bucket files."""
+    import numpy as np
+    rows = config.hashes_per_bucket
+    table = np.zeros((n_docs, config.num_buckets * rows), dtype="<u8")
+    record = np.dtype([("h", "<u8", (rows,)), ("doc", "<u4")])
+    for bucket in range(config.num_buckets):
+        data = np.fromfile(os.path.join(sigs, f"bucket_{bucket:03d}", "00000.minhash.sig"), dtype=record)
+        table[data["doc"], bucket * rows:(bucket + 1) * rows] = data["h"]
+    table.tofile(out_path)
+
+
 def score(docs, planted, cluster_of, shingle_set):
     index = {d[0]: k for k, d in enumerate(docs)}
     by_kind, found_kind = {}, {}
@@ -124,8 +140,10 @@ def main():
     work = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="minhash_quality_")
     docs, planted = load(corpus)
     cluster_of, sig, timing = run_datatrove(docs, work)
+    dump_signatures(os.path.join(work, "sigs"), len(docs), sig.config, os.path.join(work, "signatures.bin"))
     result = score(docs, planted, cluster_of, lambda t: set(sig.get_shingles(t).ravel().tolist()))
     result["timing"] = timing
+    result["work_dir"] = work
     print(json.dumps(result, indent=1))
 
 

@@ -57,6 +57,11 @@ public struct EvalNGramIndex: Sendable {
         for h in hashes where ngrams[h] == nil { ngrams[h] = position }
     }
 
+    /// Adds a list of eval texts, with ids `<idPrefix>/<position in the list>`.
+    public mutating func add(texts: [String], idPrefix: String = "eval") {
+        for (i, text) in texts.enumerated() { add(id: "\(idPrefix)/\(i)", text: text) }
+    }
+
     /// Adds every line of a JSONL eval file (`textField`, and `idField` or `path:line` as id).
     public mutating func addJSONL(path: String) throws(DedupError) {
         let bytes = try BinaryFile.read(path)

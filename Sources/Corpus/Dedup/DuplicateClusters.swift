@@ -73,7 +73,11 @@ public struct DuplicateClusters: Sendable, Equatable {
         guard columnsPerGroup >= 1, first.keysPerDoc % columnsPerGroup == 0 else {
             throw .invalidConfig("\(first.keysPerDoc) keys per document do not split into groups of \(columnsPerGroup)")
         }
-        var sets = UnionFind(count: shards.reduce(0) { $0 + $1.count })
+        let total = shards.reduce(0) { $0 + $1.count }
+        guard total < Int(UInt32.max) else {
+            throw .invalidConfig("\(total) documents: phase 2 numbers documents with UInt32; split the run")
+        }
+        var sets = UnionFind(count: total)
         for group in 0 ..< first.keysPerDoc / columnsPerGroup {
             unionMatches(shards, columns: group * columnsPerGroup ..< (group + 1) * columnsPerGroup, into: &sets)
         }

@@ -40,6 +40,8 @@ public enum MinHashQuality {
         public var precision = 1.0
         /// Clusters of size ≥ 2 and documents dropped (clustered − clusters).
         public var clusters = 0, dropped = 0
+        /// Ids of up to 5 false positives.
+        public var falsePositiveExamples: [String] = []
     }
 
     /// Scores `clusters` over documents numbered 0..<ids.count; `shingles(k)` gives the exact
@@ -70,7 +72,7 @@ public enum MinHashQuality {
             if let s = cache[k] { return s }
             let s = shingles(k); cache[k] = s; return s
         }
-        for group in groups.values {
+        for group in groups.keys.sorted().compactMap({ groups[$0] }) {
             report.clusters += 1
             for k in group {
                 report.clusteredDocuments += 1
@@ -85,7 +87,10 @@ public enum MinHashQuality {
                         return Double(common) / Double(sk.count + sj.count - common) >= naturalJaccard
                     }
                 }
-                if !justified { report.falsePositiveDocuments += 1 }
+                if !justified {
+                    report.falsePositiveDocuments += 1
+                    if report.falsePositiveExamples.count < 5 { report.falsePositiveExamples.append(ids[k]) }
+                }
             }
         }
         report.dropped = report.clusteredDocuments - report.clusters
@@ -96,40 +101,58 @@ public enum MinHashQuality {
         return report
     }
 
-    /// Reads `docs_*.jsonl` (file-name order, then line order) and `planted.json` from
-    /// `directory`, runs the three MinHash phases (one shard per file) and scores them.
-    public static func run(corpusDirectory directory: String,
-                           deduplicator: MinHashDeduplicator) throws(DedupError) -> Report {
-        let files: [String]
+    /// The documents of a planted corpus: per shard file, in order.
+    public struct Corpus: Sendable {
+        /// Shard file names (`docs_*.jsonl`, sorted).
+        public var files: [String] = []
+        /// Per document (global order): id, family (original's id for a planted copy), text.
+        public var ids: [String] = [], families: [String] = [], texts: [String] = []
+        /// Documents per shard file.
+        public var shardCounts: [Int] = []
+        /// Planted pairs from planted.json.
+        public var planted: [PlantedPair] = []
+    }
+
+    /// Reads `docs_*.jsonl` (file-name order, then line order) and `planted.json` from `directory`.
+    public static func readCorpus(_ directory: String) throws(DedupError) -> Corpus {
+        var corpus = Corpus()
         do {
-            files = try FileManager.default.contentsOfDirectory(atPath: directory)
+            corpus.files = try FileManager.default.contentsOfDirectory(atPath: directory)
                 .filter { $0.hasPrefix("docs_") && $0.hasSuffix(".jsonl") }.sorted()
         } catch { throw .io(path: directory, reason: "\(error)") }
-        var ids = [String](), families = [String](), texts = [String](), shards = [DedupKeys]()
-        for file in files {
+        for file in corpus.files {
             let path = directory + "/" + file
-            var shard = deduplicator.emptyShard()
             var line = 0
             for bytes in try BinaryFile.read(path).split(separator: UInt8(ascii: "\n")) {
                 line += 1
                 guard let record = try? JSONValue.parse(Array(bytes)), let id = record["id"]?.string else {
                     throw .missingField(path: path, line: line, field: "id")
                 }
-                let text = record["text"]?.string ?? ""
                 let metadata = record["metadata"]
                 let isCopy = metadata?["kind"]?.string == "planted_dup"
-                ids.append(id)
-                families.append(isCopy ? (metadata?["dup_of"]?.string ?? id) : id)
-                texts.append(text)
-                shard.append(deduplicator.keys(of: text))
+                corpus.ids.append(id)
+                corpus.families.append(isCopy ? (metadata?["dup_of"]?.string ?? id) : id)
+                corpus.texts.append(record["text"]?.string ?? "")
             }
-            shards.append(shard)
+            corpus.shardCounts.append(line)
         }
-        let planted = try readPlanted(directory + "/planted.json")
-        let clusters = try deduplicator.clusters(of: shards, names: files)
+        corpus.planted = try readPlanted(directory + "/planted.json")
+        return corpus
+    }
+
+    /// Runs the three MinHash phases on a planted corpus folder (one shard per file) and scores them.
+    public static func run(corpusDirectory directory: String,
+                           deduplicator: MinHashDeduplicator) throws(DedupError) -> Report {
+        let corpus = try readCorpus(directory)
+        var shards = [DedupKeys](), start = 0
+        for count in corpus.shardCounts {
+            shards.append(deduplicator.shard(of: corpus.texts[start ..< start + count]))
+            start += count
+        }
+        let clusters = try deduplicator.clusters(of: shards, names: corpus.files)
         let hasher = deduplicator.hasher
-        return score(ids: ids, families: families, planted: planted, clusters: clusters) { k in
-            Set(hasher.shingles(words: hasher.words(hasher.config.simplifier.simplify(texts[k]))))
+        return score(ids: corpus.ids, families: corpus.families, planted: corpus.planted, clusters: clusters) { k in
+            Set(hasher.shingles(words: hasher.words(hasher.config.simplifier.simplify(corpus.texts[k]))))
         }
     }
 
