@@ -76,9 +76,10 @@ public enum SimplifiedTextWords {
         return nil
     }
 
-    /// Category So other than "°" (spaCy's `LIST_ICONS`).
+    /// Category So (spaCy's `LIST_ICONS`, `[\p{So}--[°]]`: spaCy means to spare "°", but its
+    /// compiled pattern still cuts it: "0°" → "0" "°", "x°y" → "x" "°" "y").
     static func isIcon(_ c: Unicode.Scalar) -> Bool {
-        c.value >= 0x80 && c != "°" && c.properties.generalCategory == .otherSymbol
+        c.value >= 0x80 && c.properties.generalCategory == .otherSymbol
     }
     static func isPrefixSymbol(_ c: Unicode.Scalar) -> Bool {
         c.value >= 0x80 && (punctuation.contains(c) || currencies.contains(String(c)) || c == "§" || isIcon(c))
