@@ -84,7 +84,10 @@ import TestSupport
         try shard.write(to: dir + "/s0.keys")
         #expect(try DedupKeys.read(from: dir + "/s0.keys") == shard)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["s0.keys"]) // no temporary left
-        let clusters = try dedup.clusters(of: [try DedupKeys.read(from: dir + "/s0.keys")])
+        let clusters = try dedup.clusters(shardFiles: [dir + "/s0.keys"])
+        try ExactDeduplicator().shard(of: ["a"]).write(to: dir + "/exact.keys")
+        #expect(throws: DedupError.self) { try dedup.clusters(shardFiles: [dir + "/s0.keys", dir + "/exact.keys"]) }
+        try FileManager.default.removeItem(atPath: dir + "/exact.keys")
         try clusters.write(to: dir + "/clusters")
         #expect(try DuplicateClusters.read(from: dir + "/clusters") == clusters)
         #expect(clusters.members.count == 2)

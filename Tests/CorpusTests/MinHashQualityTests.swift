@@ -61,4 +61,18 @@ import TestSupport
               differing.prefix(10))
         #expect(differing.count * 100 <= corpus.texts.count)
     }
+
+    /// Exact dedup on the planted corpus: every planted `exact` copy must be found.
+    @Test(.enabled(if: TestEnvironment.value("TERN_CORPUS") != nil))
+    func exactDedupOnCorpus() throws {
+        let corpus = try MinHashQuality.readCorpus(TestEnvironment.value("TERN_CORPUS") ?? "")
+        let exact = ExactDeduplicator()
+        let clusters = try exact.clusters(of: [exact.shard(of: corpus.texts)])
+        let exactPairs = corpus.planted.filter { $0.kind == "exact" }
+        let report = MinHashQuality.score(ids: corpus.ids, families: corpus.families, planted: exactPairs,
+                                          clusters: clusters) { _ in [] }
+        print("Exact dedup (Tern): \(clusters.droppedCount) of \(corpus.texts.count) dropped in \(report.clusters) clusters;",
+              "planted exact copies found \(report.plantedFound)/\(exactPairs.count)")
+        #expect(report.plantedFound == exactPairs.count)
+    }
 }

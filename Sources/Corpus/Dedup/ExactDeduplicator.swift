@@ -65,6 +65,19 @@ public struct ExactDeduplicator: Sendable {
         try DuplicateClusters.find(shards: shards, columnsPerGroup: 2, names: names)
     }
 
+    /// Phase 2 from phase-1 files (in shard order); errors name the offending file.
+    public func clusters(shardFiles paths: [String]) throws(DedupError) -> DuplicateClusters {
+        var shards = [DedupKeys]()
+        for path in paths {
+            let shard = try DedupKeys.read(from: path)
+            guard shard.parameterFingerprint == parameterFingerprint else {
+                throw .mismatchedParameters(path: path, reason: "parameter fingerprint differs from this deduplicator's")
+            }
+            shards.append(shard)
+        }
+        return try clusters(of: shards, names: paths)
+    }
+
     /// Phase 3: the filter for `clusters`.
     public func filter(_ clusters: DuplicateClusters) -> DuplicateFilter {
         DuplicateFilter(clusters: clusters, reason: "exact_duplicate", metadataPrefix: "exact_dedup")
