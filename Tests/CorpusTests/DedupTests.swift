@@ -120,3 +120,55 @@ import TestSupport
         #expect(doc[metadata: "exact_dedup_cluster_id"]?.int == 0)
     }
 }
+
+/// The executor-facing steps: fixed-size records, decisions in the executor's form.
+@Suite struct DedupStepTests {
+    @Test func minHashStepRecordsResolveLikeThePhases() throws {
+        let base = DedupTests.text(seed: 11, words: 300)
+        let tasks = [[base, DedupTests.text(seed: 12, words: 300)], ["short", DedupTests.edited(base, every: 100), base]]
+        let step = try MinHashDedupStep()
+        #expect(step.recordSize == 113)
+        var buffers = [[UInt8]]()
+        var scratch = StepScratch()
+        for task in tasks {
+            var bytes = [UInt8](repeating: 0xAA, count: task.count * step.recordSize)
+            bytes.withUnsafeMutableBytes { raw in
+                for (i, text) in task.enumerated() {
+                    step.record(Document(id: "\(i)", text: text),
+                                into: UnsafeMutableRawBufferPointer(rebasing: raw[i * 113 ..< (i + 1) * 113]), &scratch)
+                }
+            }
+            buffers.append(bytes)
+        }
+        var statistics = StepStatistics()
+        let decisions = buffers[0].withUnsafeBytes { a in
+            buffers[1].withUnsafeBytes { b in step.resolve(records: [a, b], statistics: &statistics) }
+        }
+        #expect(decisions.representative == [[0, -1], [-1, 0, 0]])
+        #expect(decisions.clusterSizes == [0: 3])
+        #expect(statistics.counters == ["clusters": 1, "duplicates": 2])
+        let phases = try step.deduplicator.clusters(of: tasks.map { step.deduplicator.shard(of: $0) })
+        #expect(phases.decisions() == decisions)
+    }
+
+    @Test func exactAndDecontaminationSteps() throws {
+        let step = ExactDedupStep()
+        var records = [UInt8](repeating: 0, count: 3 * 17)
+        var scratch = StepScratch()
+        records.withUnsafeMutableBytes { raw in
+            for (i, text) in ["a  b", "c", "a b"].enumerated() {
+                step.record(Document(id: "", text: text), into: UnsafeMutableRawBufferPointer(rebasing: raw[i * 17 ..< i * 17 + 17]), &scratch)
+            }
+        }
+        var statistics = StepStatistics()
+        let decisions = records.withUnsafeBytes { step.resolve(records: [$0], statistics: &statistics) }
+        #expect(decisions.representative == [[0, -1, 0]])
+
+        var index = try EvalNGramIndex()
+        index.add(texts: [DecontaminationTests.answer])
+        let decontaminate = DecontaminationStep(index: index)
+        var doc = Document(id: "d", text: DecontaminationTests.answer)
+        #expect(decontaminate.process(&doc, &scratch) == .drop(reason: "decontaminated"))
+        #expect(scratch.statistics.counters["contaminated"] == 1)
+    }
+}
