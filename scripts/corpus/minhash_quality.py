@@ -15,7 +15,7 @@ Scores (the same definitions as MinHashQuality):
   recall    planted pairs whose copy and original land in one cluster / planted pairs (and per kind).
   precision over clustered documents (clusters of size >= 2): a clustered document is justified
             when another member of its cluster has the same family (family = the original's id for
-            a planted copy, the document's own id otherwise; so copies justify each other and their
+            a planted copy, metadata "dup_of" or "mojibake_of"; the document's own id otherwise; so copies justify each other and their
             original), or is a natural near-duplicate of it: Jaccard similarity of their exact
             5-gram shingle sets >= 0.5 (shingles as datatrove makes them). A clustered document with
             no justifying member is a false positive. precision = justified / clustered.
@@ -44,7 +44,7 @@ def load(corpus):
                 if line.strip():
                     r = json.loads(line)
                     m = r.get("metadata") or {}
-                    family = m.get("dup_of") if m.get("kind") == "planted_dup" else r["id"]
+                    family = m.get("dup_of") or m.get("mojibake_of") or r["id"]
                     docs.append((r["id"], r.get("text") or "", family or r["id"]))
     planted = json.load(open(os.path.join(corpus, "planted.json")))["planted_dups"]
     return docs, planted

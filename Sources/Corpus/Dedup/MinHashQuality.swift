@@ -5,9 +5,10 @@ import ModelFiles
 /// same definitions as scripts/corpus/minhash_quality.py (which scores datatrove):
 /// - recall: planted (original, copy) pairs whose two documents land in one cluster;
 /// - precision: over documents in clusters of size ≥ 2, the share that is justified, i.e. has
-///   another member of the same family (a planted copy's family is its original's id, any other
-///   document's is its own id) or a natural near-duplicate (Jaccard of the exact shingle sets
-///   ≥ `naturalJaccard`). An unjustified clustered document is a false positive.
+///   another member of the same family (a planted copy's family is its original's id, from
+///   metadata `dup_of` or `mojibake_of`; any other document's is its own id) or a natural
+///   near-duplicate (Jaccard of the exact shingle sets ≥ `naturalJaccard`). An unjustified
+///   clustered document is a false positive.
 public enum MinHashQuality {
     /// Jaccard similarity of exact shingle sets from which two documents count as natural
     /// near-duplicates (below the 0.72 LSH threshold, so borderline true matches are not
@@ -129,9 +130,8 @@ public enum MinHashQuality {
                     throw .missingField(path: path, line: line, field: "id")
                 }
                 let metadata = record["metadata"]
-                let isCopy = metadata?["kind"]?.string == "planted_dup"
                 corpus.ids.append(id)
-                corpus.families.append(isCopy ? (metadata?["dup_of"]?.string ?? id) : id)
+                corpus.families.append(metadata?["dup_of"]?.string ?? metadata?["mojibake_of"]?.string ?? id)
                 corpus.texts.append(record["text"]?.string ?? "")
             }
             corpus.shardCounts.append(line)
