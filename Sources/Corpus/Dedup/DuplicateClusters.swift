@@ -67,7 +67,7 @@ public struct DuplicateClusters: Sendable, Equatable {
         guard let first = shards.first else { return DuplicateClusters(shardDocCounts: [], members: []) }
         for (s, shard) in shards.enumerated() where shard.keysPerDoc != first.keysPerDoc
             || shard.parameterFingerprint != first.parameterFingerprint {
-            throw .mismatchedParameters(path: names?[s] ?? "shard \(s)",
+            throw .mismatchedParameters(path: names.flatMap { s < $0.count ? $0[s] : nil } ?? "shard \(s)",
                 reason: "keys per document or parameter fingerprint differ from the first shard")
         }
         guard columnsPerGroup >= 1, first.keysPerDoc % columnsPerGroup == 0 else {
