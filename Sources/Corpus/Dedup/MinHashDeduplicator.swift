@@ -20,7 +20,7 @@ public struct MinHashDeduplicator: Sendable {
     /// Fingerprint of the parameters that change band keys (shards must agree on it).
     public var parameterFingerprint: UInt64 {
         let c = hasher.config
-        let text = "minhash n=\(c.nGramSize) bands=\(c.bands) rows=\(c.rowsPerBand) seed=\(c.seed) "
+        let text = "minhash n=\(c.nGramSize) bands=\(c.bands) rows=\(c.rows) seed=\(c.seed) "
             + "simplify=\(c.simplifier.lowercase)\(c.simplifier.normalizeNumbers)\(c.simplifier.removePunctuation)"
             + "\(c.simplifier.normalizeWhitespace)\(c.simplifier.stripDiacritics)"
         return XXHash64.hash(text)

@@ -1,6 +1,6 @@
 /// Computes MinHash signatures exactly as datatrove's `MinhashDedupSignature`: shingles are
 /// XXH64 of the space-joined word n-grams of the simplified text; each of the
-/// `bands × rowsPerBand` permutations maps a shingle h to `(h·a + b) mod (2^61 − 1)` in
+/// `bands × rows` permutations maps a shingle h to `(h·a + b) mod (2^61 − 1)` in
 /// wrapping 64-bit arithmetic (as NumPy's uint64 does); the signature is the column minimum.
 public struct MinHasher: Sendable {
     /// The parameters this hasher was built with.
@@ -80,7 +80,7 @@ public struct MinHasher: Sendable {
     /// documents share a key when their band rows are equal, and, barring a 2^-64 collision,
     /// only then; clustering re-checks the rows. Shape: (bands).
     public func bandKeys(of signature: [UInt64]) -> [UInt64] {
-        let rows = config.rowsPerBand
+        let rows = config.rows
         return (0 ..< config.bands).map { band in
             signature[band * rows ..< (band + 1) * rows].withUnsafeBytes {
                 XXHash64.hash($0, seed: UInt64(band))
