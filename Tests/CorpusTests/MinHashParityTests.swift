@@ -103,6 +103,8 @@ import TestSupport
             ("0km 0kg w0m 0in 0hpa", ["0", "km", "0", "kg", "w0", "m", "0", "in", "0hpa"]),
             ("¿que €0 0€ a─b ™", ["¿", "que", "€", "0", "0", "€", "a", "─", "b", "™"]),
             ("0° °f x°y", ["0", "°", "°", "f", "x", "°", "y"]),
+            ("=0 0= a=b 0=a a=0 <a a< a<b x> ==a", ["=", "0", "0=", "a", "=", "b", "0", "=", "a", "a=0", "<", "a",
+                                                  "a", "<", "a", "<", "b", "x", ">", "=", "=", "a"]),
             ("  ", []),
         ]
         for (text, words) in cases { #expect(SimplifiedTextWords.split(text).map(String.init) == words, "\(text)") }

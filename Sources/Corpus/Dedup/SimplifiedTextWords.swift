@@ -2,8 +2,9 @@
 /// (`spacy.blank("en")`) splits them, for the rules that can still fire after simplification:
 /// whitespace; spaCy's contraction exceptions written without apostrophe ("cannot" → "can" "not",
 /// "dont" → "do" "nt"); a unit or currency after a digit ("0km" → "0" "km"); and the symbols
-/// spaCy cuts off as prefixes, suffixes or (symbols of category So) infixes, which datatrove's
-/// punctuation list leaves in ("¿que" → "¿" "que").
+/// spaCy cuts off as prefixes, suffixes or infixes (So symbols, "°" too; `< > =` between
+/// letters) that datatrove's punctuation list leaves in ("¿que" → "¿" "que") or that NFD brings
+/// back ("≠0" → "=0" → "=" "0").
 ///
 /// This is an approximation of spaCy limited to simplified text; any other splitter (a full
 /// spaCy-compatible one) can be handed to `MinHasher` instead.
@@ -45,8 +46,7 @@ public enum SimplifiedTextWords {
                 suffixes.append(rest[cut...]); rest = rest[..<cut]
                 continue
             }
-            if let infix = rest.unicodeScalars.indices.first(where: { isIcon(rest.unicodeScalars[$0]) }),
-               rest.unicodeScalars.count > 1 {
+            if let infix = infixStart(rest), rest.unicodeScalars.count > 1 {
                 let after = rest.unicodeScalars.index(after: infix)
                 if infix > rest.startIndex { words.append(rest[..<infix]) }
                 words.append(rest[infix ..< after])
@@ -76,16 +76,42 @@ public enum SimplifiedTextWords {
         return nil
     }
 
+    /// The first infix spaCy would cut: a So symbol anywhere, or one of `< > =` between a
+    /// letter or digit and a letter ("a=b" → "a" "=" "b"; "a=0" stays whole).
+    static func infixStart(_ s: Substring) -> Substring.Index? {
+        let scalars = s.unicodeScalars
+        var previous: Unicode.Scalar?
+        for i in scalars.indices {
+            let c = scalars[i]
+            if isIcon(c) { return i }
+            if c == "<" || c == ">" || c == "=", let p = previous, isLetter(p) || (p.value >= 0x30 && p.value <= 0x39) {
+                let next = scalars.index(after: i)
+                if next < scalars.endIndex && isLetter(scalars[next]) { return i }
+            }
+            previous = c
+        }
+        return nil
+    }
+
+    static func isLetter(_ c: Unicode.Scalar) -> Bool {
+        switch c.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
+        }
+    }
+
     /// Category So (spaCy's `LIST_ICONS`, `[\p{So}--[°]]`: spaCy means to spare "°", but its
     /// compiled pattern still cuts it: "0°" → "0" "°", "x°y" → "x" "°" "y").
     static func isIcon(_ c: Unicode.Scalar) -> Bool {
         c.value >= 0x80 && c.properties.generalCategory == .otherSymbol
     }
+    // `=`, `<`, `>` are removed by simplification but come back from NFD: "≠" = "=" + U+0338.
     static func isPrefixSymbol(_ c: Unicode.Scalar) -> Bool {
-        c.value >= 0x80 && (punctuation.contains(c) || currencies.contains(String(c)) || c == "§" || isIcon(c))
+        c == "=" || c == "<" || c == ">"
+            || c.value >= 0x80 && (punctuation.contains(c) || currencies.contains(String(c)) || c == "§" || isIcon(c))
     }
     static func isSuffixSymbol(_ c: Unicode.Scalar) -> Bool {
-        c.value >= 0x80 && (punctuation.contains(c) || isIcon(c))
+        c == "<" || c == ">" || c.value >= 0x80 && (punctuation.contains(c) || isIcon(c))
     }
 
     /// spaCy's punctuation and quote characters that datatrove's `PUNCTUATION` does not remove.
