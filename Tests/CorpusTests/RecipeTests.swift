@@ -119,3 +119,33 @@ import ModelFiles
         #expect(normalize.cleaner.options.normalForm == .nfkc && !normalize.cleaner.options.fixMojibake)
     }
 }
+
+@Suite struct DedupStepCatalogTests {
+    @Test func dedupStepsCutTheRunIntoStages() throws {
+        let dir = NSTemporaryDirectory() + "catalog-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let eval = #"{"id": "q1", "text": "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"}"#
+        FileManager.default.createFile(atPath: dir + "/eval.jsonl", contents: Data((eval + "\n").utf8))
+        let r = try Recipe.parse("""
+            inputs: [a]
+            output: o
+            steps:
+              - exact_dedup: {lowercase: true}
+              - decontaminate: {eval_sets: [eval.jsonl], n_gram_size: 13}
+              - minhash_dedup: {bands: 20, rows: 5}
+              - url_filter
+            """, file: dir + "/r.yaml", baseDirectory: dir)
+        let plan = try StepCatalog.plan(for: r)
+        #expect(plan.barriers.map(\.label) == ["00_exact_dedup", "02_minhash_dedup"])
+        #expect(plan.segments.map { $0.map(\.label) } == [[], ["01_decontaminate"], ["03_url_filter"]])
+        #expect(plan.labels == ["00_exact_dedup", "01_decontaminate", "02_minhash_dedup", "03_url_filter"])
+        let minhash = try #require(plan.barriers[1].step as? MinHashDedupStep)
+        #expect(minhash.recordSize == 20 * 8 + 1)
+        var doc = Document(id: "d", text: "Intro. One, two, THREE four five six seven eight nine ten eleven twelve thirteen! End.")
+        var scratch = StepScratch()
+        #expect(plan.segments[1][0].step.process(&doc, &scratch) == .drop(reason: "decontaminated"))
+        let missing = try Recipe.parse("inputs: [a]\noutput: o\nsteps:\n  - decontaminate: {}\n", file: "r.yaml", baseDirectory: ".")
+        #expect(throws: CorpusError.self) { try StepCatalog.plan(for: missing) }
+    }
+}

@@ -2,7 +2,7 @@
 public enum StepCatalog {
     /// Every step name a recipe may use, in the order a typical recipe uses them.
     public static let names = ["extract_html", "normalize", "url_filter", "language", "gopher_repetition", "gopher_quality",
-                               "c4_quality", "fineweb_quality", "pii", "tokenize"]
+                               "c4_quality", "fineweb_quality", "pii", "exact_dedup", "minhash_dedup", "decontaminate", "tokenize"]
 
     /// Resolves `recipe.steps` into a plan (each step's parameters checked against its
     /// configuration; an unknown step or parameter is an error naming the recipe and step).
@@ -46,6 +46,26 @@ public enum StepCatalog {
                 steps.append(.document(C4QualityStep(filter: C4QualityFilter(try config(C4QualityFilter.Configuration())))))
             case "fineweb_quality":
                 steps.append(.document(FineWebQualityStep(filter: FineWebQualityFilter(try config(FineWebQualityFilter.Configuration())))))
+            case "exact_dedup":
+                steps.append(.deduplication(ExactDedupStep(normalization: try config(ExactNormalization()))))
+            case "minhash_dedup":
+                do { steps.append(.deduplication(try MinHashDedupStep(config: config(MinHashConfig())))) }
+                catch let e as CorpusError { throw e } catch { throw .recipe(file: recipe.file, field: path, reason: "\(error)") }
+            case "decontaminate":
+                // `eval_sets`: JSONL files of evaluation examples (their `text_field`); the rest
+                // configures the n-gram match.
+                var parameters = step.parameters as? [String: Any] ?? [:]
+                let sets = parameters.removeValue(forKey: "eval_sets") ?? []
+                guard let paths = sets as? [String], !paths.isEmpty else {
+                    throw .recipe(file: recipe.file, field: path + ".eval_sets", reason: "a list of JSONL files of evaluation examples is needed")
+                }
+                let c = try StepConfiguration.decode(DecontaminationConfig.self, from: parameters, defaults: DecontaminationConfig(),
+                                                     file: recipe.file, path: path)
+                do {
+                    var index = try EvalNGramIndex(config: c)
+                    for p in paths { try index.addJSONL(path: recipe.resolve(p)) }
+                    steps.append(.document(DecontaminationStep(index: index)))
+                } catch { throw .step(name: step.name, reason: "\(error)") }
             case "url_filter":
                 steps.append(.document(try URLFilter(config(URLFilter.Configuration()), resolve: recipe.resolve)))
             case "tokenize":
