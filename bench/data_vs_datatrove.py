@@ -108,7 +108,7 @@ steps:
   - gopher_quality: {{}}
   - c4_quality: {{filter_no_terminal_punct: false}}
   - fineweb_quality: {{}}
-  - pii: {{kinds: [email, ip_address], datatrove_replacements: true}}
+  - pii: {{preset: datatrove}}
   - minhash_dedup: {{}}
 """
 

@@ -112,3 +112,52 @@ import TestSupport
         #expect(differing.isEmpty, "differ: \(differing.sorted())")
     }
 }
+
+/// Bad input through the whole command: reported with file and line, skipped or fatal as the
+/// recipe's `on_error` says, never a crash; documents before a broken .gz still come through.
+@Suite struct DataRunBadInputTests {
+    func prepare() throws -> String {
+        let root = temporaryPath("data-bad")
+        try FileManager.default.createDirectory(atPath: root + "/raw", withIntermediateDirectories: true)
+        let good = (0..<5).map { #"{"id":"g\#($0)","text":"A plain sentence number \#($0) that is fine."}"# }
+        var bytes = Array((good[0] + "\n" + good[1] + "\n").utf8)
+        bytes += Array(#"{"id":"bad-utf8","text":"caf"#.utf8) + [0xC3, 0x28] + Array("\"}\n".utf8)   // line 3: invalid UTF-8
+        bytes += Array("{\"id\": \"broken\", \"text\": \n".utf8)                                      // line 4: malformed JSON
+        bytes += Array((good[2] + "\n").utf8)
+        try writeFileAtomically(path: root + "/raw/a.jsonl", bytes: bytes)
+        // A gzip file cut short: the documents before the cut are read, the cut is reported.
+        let gz = try Subprocess.run("/bin/sh", ["-c", "printf '%s\\n' '\(good[3])' '\(good[4])' | gzip -c | head -c 40 > \(root)/raw/b.jsonl.gz"])
+        #expect(gz.status == 0)
+        return root
+    }
+
+    func recipe(_ root: String, policy: String) throws -> String {
+        let path = root + "/\(policy).yaml"
+        try writeFileAtomically(path: path, bytes: Array("inputs: [raw]\noutput: out-\(policy)\non_error: \(policy)\nsteps: [normalize]\n".utf8))
+        return path
+    }
+
+    @Test func skipReportsEveryProblemWithFileAndLine() throws {
+        let root = try prepare()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let r = try TernBinary.run(["data", "run", try recipe(root, policy: "skip"), "--no-progress"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("a.jsonl:3: invalid UTF-8"), "\(r.stderr)")
+        #expect(r.stderr.contains("a.jsonl:4: malformed JSON"), "\(r.stderr)")
+        #expect(r.stderr.contains("b.jsonl.gz"), "\(r.stderr)")
+        let kept = try String(contentsOfFile: root + "/out-skip/data/00000.jsonl", encoding: .utf8)
+        #expect(kept.split(separator: "\n").count == 3)
+        let report = try String(contentsOfFile: root + "/out-skip/report.json", encoding: .utf8)
+        #expect(report.contains("invalid UTF-8") && report.contains("malformed JSON"))
+    }
+
+    @Test func failStopsAtTheFirstProblemWithANonZeroExit() throws {
+        let root = try prepare()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // One worker, so that a.jsonl (task 0) meets its problem first.
+        let r = try TernBinary.run(["data", "run", try recipe(root, policy: "fail"), "--no-progress", "--workers", "1"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("a.jsonl:3: invalid UTF-8"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/out-fail/data/00000.jsonl"), "no partial output under its final name")
+    }
+}

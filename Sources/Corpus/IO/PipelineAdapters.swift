@@ -23,8 +23,9 @@ extension CorpusInputError {
 }
 
 /// A reader as a `DocumentSource`: every skipped record is a `.bad` item in input order (the run
-/// applies the recipe's `on_error`); a truncated or corrupt stream is thrown after the documents
-/// before it, naming the file and its last good line.
+/// applies the recipe's `on_error`); a truncated or corrupt stream comes after the documents
+/// before it as the last item, naming the file and its last good line (skipped: the file ends
+/// there; under `fail` the run stops).
 public struct ReaderSource: DocumentSource {
     private let reader: any DocumentReader
     private var pending: [CorpusInputError] = []
@@ -49,12 +50,21 @@ public struct ReaderSource: DocumentSource {
             if pendingIndex < pending.count {
                 let issue = pending[pendingIndex]
                 pendingIndex += 1
-                if issue.endsTheFile { throw issue.corpusError }
+                if issue.endsTheFile {
+                    finished = true
+                    document = nil
+                    pending = []
+                    pendingIndex = 0
+                }
                 return .bad(issue.corpusError)
             }
             if let d = document { document = nil; return .document(d) }
             if finished { return nil }
-            do { document = try reader.next() } catch { throw error.corpusError }
+            do { document = try reader.next() } catch {
+                guard error.endsTheFile else { throw error.corpusError }
+                finished = true
+                return .bad(error.corpusError)
+            }
             finished = document == nil
             pending = reader.takeSkipped()
             pendingIndex = 0
