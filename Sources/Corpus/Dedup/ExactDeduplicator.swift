@@ -30,7 +30,7 @@ public struct ExactNormalization: Codable, Sendable, Equatable {
 /// both to collide, ~2^-128 per pair); phase 2 groups equal keys; phase 3 keeps the first
 /// occurrence, drops the rest with reason `exact_duplicate` and writes `exact_dedup_cluster_id`
 /// / `exact_dedup_cluster_size`. Index: 17 bytes per document.
-public struct ExactDeduplicator: Sendable {
+public struct ExactDeduplicator: Deduplicator {
     /// The normalisation applied before hashing.
     public let normalization: ExactNormalization
 
@@ -53,33 +53,9 @@ public struct ExactDeduplicator: Sendable {
     /// An empty phase-1 shard.
     public func emptyShard() -> DedupKeys { DedupKeys(keysPerDoc: 2, parameterFingerprint: parameterFingerprint) }
 
-    /// Phase 1 for a whole shard of texts, in order.
-    public func shard(of texts: some Sequence<String>) -> DedupKeys {
-        var shard = emptyShard()
-        for text in texts { shard.append(keys(of: text)) }
-        return shard
-    }
-
-    /// Phase 2: clusters of identical normalised texts over all shards.
-    public func clusters(of shards: [DedupKeys], names: [String]? = nil) throws(DedupError) -> DuplicateClusters {
-        try DuplicateClusters.find(shards: shards, columnsPerGroup: 2, names: names)
-    }
-
-    /// Phase 2 from phase-1 files (in shard order); errors name the offending file.
-    public func clusters(shardFiles paths: [String]) throws(DedupError) -> DuplicateClusters {
-        var shards = [DedupKeys]()
-        for path in paths {
-            let shard = try DedupKeys.read(from: path)
-            guard shard.parameterFingerprint == parameterFingerprint else {
-                throw .mismatchedParameters(path: path, reason: "parameter fingerprint differs from this deduplicator's")
-            }
-            shards.append(shard)
-        }
-        return try clusters(of: shards, names: paths)
-    }
-
-    /// Phase 3: the filter for `clusters`.
-    public func filter(_ clusters: DuplicateClusters) -> DuplicateFilter {
-        DuplicateFilter(clusters: clusters, reason: "exact_duplicate", metadataPrefix: "exact_dedup")
-    }
+    /// Band groups compared in phase 2 (keys per group).
+    public var columnsPerGroup: Int { 2 }
+    /// Phase 3's drop reason and metadata prefix.
+    public var duplicateReason: String { "exact_duplicate" }
+    public var metadataPrefix: String { "exact_dedup" }
 }

@@ -7,7 +7,7 @@
 ///
 /// Index size: bands × 8 + 1 bytes per document (113 for 14 bands), plus 4 + 16 bytes per
 /// document while phase 2 runs.
-public struct MinHashDeduplicator: Sendable {
+public struct MinHashDeduplicator: Deduplicator {
     /// The signature maker (its config is the dedup config).
     public let hasher: MinHasher
 
@@ -36,33 +36,9 @@ public struct MinHashDeduplicator: Sendable {
         hasher.signature(of: text).map(hasher.bandKeys(of:))
     }
 
-    /// Phase 1 for a whole shard of texts, in order.
-    public func shard(of texts: some Sequence<String>) -> DedupKeys {
-        var shard = emptyShard()
-        for text in texts { shard.append(keys(of: text)) }
-        return shard
-    }
-
-    /// Phase 2: clusters over all shards (one matching band links two documents).
-    public func clusters(of shards: [DedupKeys], names: [String]? = nil) throws(DedupError) -> DuplicateClusters {
-        try DuplicateClusters.find(shards: shards, columnsPerGroup: 1, names: names)
-    }
-
-    /// Phase 2 from phase-1 files (in shard order); errors name the offending file.
-    public func clusters(shardFiles paths: [String]) throws(DedupError) -> DuplicateClusters {
-        var shards = [DedupKeys]()
-        for path in paths {
-            let shard = try DedupKeys.read(from: path)
-            guard shard.parameterFingerprint == parameterFingerprint else {
-                throw .mismatchedParameters(path: path, reason: "parameter fingerprint differs from this deduplicator's")
-            }
-            shards.append(shard)
-        }
-        return try clusters(of: shards, names: paths)
-    }
-
-    /// Phase 3: the filter for `clusters`.
-    public func filter(_ clusters: DuplicateClusters) -> DuplicateFilter {
-        DuplicateFilter(clusters: clusters, reason: "minhash_duplicate", metadataPrefix: "minhash")
-    }
+    /// Band groups compared in phase 2 (keys per group).
+    public var columnsPerGroup: Int { 1 }
+    /// Phase 3's drop reason and metadata prefix.
+    public var duplicateReason: String { "minhash_duplicate" }
+    public var metadataPrefix: String { "minhash" }
 }
