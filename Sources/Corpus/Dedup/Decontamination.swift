@@ -82,21 +82,7 @@ public struct EvalNGramIndex: Sendable {
 
     /// XXH64 of each space-joined n-gram of the normalised words of `text`.
     public func ngramHashes(of text: String) -> [UInt64] {
-        let words = config.simplifier.simplify(text).split(separator: " ")
-        let n = config.nGramSize
-        guard words.count >= n else { return [] }
-        var out = [UInt64]()
-        out.reserveCapacity(words.count - n + 1)
-        var buffer = [UInt8]()
-        for start in 0 ... words.count - n {
-            buffer.removeAll(keepingCapacity: true)
-            for k in start ..< start + n {
-                if k > start { buffer.append(0x20) }
-                buffer.append(contentsOf: words[k].utf8)
-            }
-            out.append(XXHash64.hash(buffer))
-        }
-        return out
+        XXHash64.nGramHashes(config.simplifier.simplify(text).split(separator: " "), n: config.nGramSize)
     }
 }
 

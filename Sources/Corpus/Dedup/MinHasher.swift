@@ -41,20 +41,7 @@ public struct MinHasher: Sendable {
 
     /// XXH64 of each n-gram of `words` joined by single spaces. Shape: (words − n + 1).
     public func shingles(words: [Substring]) -> [UInt64] {
-        let n = config.nGramSize
-        guard words.count >= n else { return [] }
-        var out = [UInt64]()
-        out.reserveCapacity(words.count - n + 1)
-        var buffer = [UInt8]()
-        for start in 0 ... words.count - n {
-            buffer.removeAll(keepingCapacity: true)
-            for k in start ..< start + n {
-                if k > start { buffer.append(0x20) }
-                buffer.append(contentsOf: words[k].utf8)
-            }
-            out.append(XXHash64.hash(buffer))
-        }
-        return out
+        XXHash64.nGramHashes(words, n: config.nGramSize)
     }
 
     /// Column minima of the permuted shingles. Shape: (bands·rows).

@@ -72,3 +72,24 @@ public enum XXHash64 {
         UInt32(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt32.self))
     }
 }
+
+extension XXHash64 {
+    /// XXH64 (seed 0) of each n-gram of `words` joined by single spaces, in order — the
+    /// shingles of MinHash and the eval n-grams of decontamination. Shape: (words − n + 1), or
+    /// empty when there are fewer than n words.
+    public static func nGramHashes(_ words: [Substring], n: Int) -> [UInt64] {
+        guard n > 0, words.count >= n else { return [] }
+        var out = [UInt64]()
+        out.reserveCapacity(words.count - n + 1)
+        var buffer = [UInt8]()
+        for start in 0 ... words.count - n {
+            buffer.removeAll(keepingCapacity: true)
+            for k in start ..< start + n {
+                if k > start { buffer.append(0x20) }
+                buffer.append(contentsOf: words[k].utf8)
+            }
+            out.append(hash(buffer))
+        }
+        return out
+    }
+}
