@@ -101,8 +101,9 @@ public struct GGUFWriter {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file and `rename`, so a crash or a full disk
-/// never leaves a half-written file under the final name.
+/// Writes `bytes` to `path` through a temporary file (`path.tmp-PID`), `fsync` and `rename`, then
+/// syncs the folder, so a crash or a full disk never leaves a half-written file under the final
+/// name and a finished write survives a power cut.
 public func writeFileAtomically(path: String, bytes: [UInt8]) throws(ModelFileError) {
     let tmp = path + ".tmp-\(getpid())"
     let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -122,4 +123,8 @@ public func writeFileAtomically(path: String, bytes: [UInt8]) throws(ModelFileEr
         let reason = String(cString: strerror(errno)); unlink(tmp)
         throw .writeFailed(path: path, reason: reason)
     }
+    let slash = path.lastIndex(of: "/")
+    let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+    let dirfd = open(folder, O_RDONLY)
+    if dirfd >= 0 { fsync(dirfd); close(dirfd) }
 }

@@ -1,3 +1,4 @@
+import ModelFiles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,20 +17,7 @@ enum BinaryFile {
 
     /// Writes `bytes` to `path` through `path.tmp-<pid>` + rename.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(DedupError) {
-        let temporary = path + ".tmp-\(getpid())"
-        guard let file = fopen(temporary, "wb") else { throw .io(path: temporary, reason: errnoText()) }
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        let flushed = fflush(file) == 0 && fsync(fileno(file)) == 0
-        fclose(file)
-        guard written == bytes.count, flushed else {
-            unlink(temporary)
-            throw .io(path: temporary, reason: "short write: \(written) of \(bytes.count) bytes")
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = errnoText()
-            unlink(temporary)
-            throw .io(path: path, reason: "rename failed: \(reason)")
-        }
+        do { try writeFileAtomically(path: path, bytes: bytes) } catch { throw .io(path: path, reason: "\(error)") }
     }
 
     static func read(_ path: String) throws(DedupError) -> [UInt8] {

@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,47 +9,18 @@ import Darwin
 /// The small files a run keeps for itself (markers, summaries, dedup keys and decisions), all
 /// written to a temporary name, synced and renamed.
 enum RunFiles {
-    /// Temporary files are `.NAME.tmp-PID-N` beside their final name.
-    static func temporaryPath(for path: String) -> String {
-        let dir = (path as NSString).deletingLastPathComponent, base = (path as NSString).lastPathComponent
-        return (dir.isEmpty ? "" : dir + "/") + "." + base + ".tmp-\(getpid())-\(counter.next())"
-    }
-
-    static func isTemporary(_ name: String) -> Bool { name.hasPrefix(".") && name.contains(".tmp-") }
+    /// A temporary file beside its final name (`NAME.tmp-PID`, or hidden `.NAME.tmp-…` from the
+    /// JSONL writers): what a killed run leaves.
+    static func isTemporary(_ name: String) -> Bool { name.contains(".tmp-") }
 
     static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
-    /// Writes `bytes` to `path` atomically (temp file, fsync, rename, fsync of the folder).
+    /// Writes `bytes` to `path` atomically (ModelFiles' temp file, fsync, rename, folder sync),
+    /// creating the folder if needed.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(CorpusError) {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        let temp = temporaryPath(for: path)
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw .io(path: path, reason: "cannot create: \(String(cString: strerror(errno)))") }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n <= 0 {
-                let reason = String(cString: strerror(errno))
-                close(fd)
-                unlink(temp)
-                throw .io(path: path, reason: "write failed: \(reason)")
-            }
-            offset += n
-        }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard synced, rename(temp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temp)
-            throw .io(path: path, reason: "cannot complete: \(reason)")
-        }
-        syncDirectory(dir.isEmpty ? "." : dir)
-    }
-
-    static func syncDirectory(_ dir: String) {
-        let fd = open(dir, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
+        do { try writeFileAtomically(path: path, bytes: bytes) } catch { throw .io(path: path, reason: "\(error)") }
     }
 
     /// Removes temporary files a killed run left in `folder` (and below, if `recursive`).
@@ -106,13 +78,3 @@ enum RunFiles {
     }
 }
 
-/// A counter for unique temporary names within the process.
-final class AtomicCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func next() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
-}
-
-extension RunFiles {
-    static let counter = AtomicCounter()
-}
