@@ -131,7 +131,7 @@ func testFiles() -> CorpusRun.FileAccess {
         #expect(report.steps[1].statistics.counters["clusters"] == 1)
         #expect(report.steps[2].statistics.reasons["has_doc 2-1"] == 8)  // 2-1, 2-11…2-19 but 2-15 (shared), 2-10/2-17 (bad)
         let data0 = String(decoding: FileManager.default.contents(atPath: dir + "/out/data/00000.jsonl")!, as: UTF8.self)
-        #expect(data0.contains(#""text_dedup_cluster":0"#))  // the first "shared text" represents its cluster
+        #expect(data0.contains(#""text_dedup_cluster_id":0"#))  // the first "shared text" represents its cluster
         let first = outputs(dir + "/out")
         #expect(first.keys.contains("removed/01_text_dedup/00001.jsonl"))
         // Forget task 1 of stage 1 and the barrier: the rerun redoes them to the same bytes.

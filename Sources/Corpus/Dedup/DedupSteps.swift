@@ -15,6 +15,9 @@ public struct MinHashDedupStep: DeduplicationStep {
         deduplicator = try MinHashDeduplicator(config: config)
     }
 
+    public var duplicateReason: String { deduplicator.duplicateReason }
+    public var metadataPrefix: String { deduplicator.metadataPrefix }
+
     /// bands × 8 bytes of keys + 1 presence byte (113 for 14 bands).
     public var recordSize: Int { deduplicator.hasher.config.bands * 8 + 1 }
 
@@ -39,6 +42,9 @@ public struct ExactDedupStep: DeduplicationStep {
     public init(normalization: ExactNormalization = ExactNormalization()) {
         deduplicator = ExactDeduplicator(normalization: normalization)
     }
+
+    public var duplicateReason: String { deduplicator.duplicateReason }
+    public var metadataPrefix: String { deduplicator.metadataPrefix }
 
     /// 16 bytes of hash + 1 presence byte.
     public var recordSize: Int { 17 }

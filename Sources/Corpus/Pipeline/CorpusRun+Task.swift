@@ -53,7 +53,7 @@ extension CorpusRun {
                     summary.read.observe("length_chars", Double(doc.text.count), range: 0...1_000_000, bins: 24, logarithmic: true)
                 }
                 if let barrierIn, let decisions {
-                    let verdict = Self.apply(decisions, task: t, index: index, base: base, to: &doc, step: barrierIn.step.name)
+                    let verdict = Self.apply(decisions, task: t, index: index, base: base, to: &doc, step: barrierIn.step)
                     index += 1
                     if case .drop(let reason) = verdict {
                         barrierStats.documentsIn += 1
@@ -108,16 +108,17 @@ extension CorpusRun {
 
 extension CorpusRun {
     /// Applies a deduplication decision to document `index` of task `t`: drops it when its
-    /// cluster is represented by another document, and notes the cluster in the metadata.
+    /// cluster is represented by another document, and notes the cluster in the metadata (as
+    /// `DuplicateFilter` does: `<prefix>_cluster_id` = the kept document's number, `_cluster_size`).
     static func apply(_ decisions: DeduplicationDecisions, task t: Int, index: Int, base: Int64,
-                      to doc: inout Document, step: String) -> FilterVerdict {
+                      to doc: inout Document, step: any DeduplicationStep) -> FilterVerdict {
         guard t < decisions.representative.count, index < decisions.representative[t].count else { return .keep }
         let representative = decisions.representative[t][index]
         guard representative >= 0 else { return .keep }
         let size = decisions.clusterSizes[representative] ?? 2
-        doc[metadata: step + "_cluster"] = .number(Double(representative), integer: Int(representative))
-        doc[metadata: step + "_cluster_size"] = .number(Double(size), integer: size)
-        return representative == base + Int64(index) ? .keep : .drop(reason: "duplicate")
+        doc[metadata: step.metadataPrefix + "_cluster_id"] = .number(Double(representative), integer: Int(representative))
+        doc[metadata: step.metadataPrefix + "_cluster_size"] = .number(Double(size), integer: size)
+        return representative == base + Int64(index) ? .keep : .drop(reason: step.duplicateReason)
     }
 
     /// Writes a removed document to its step's exclusion file with the reason in the metadata.

@@ -23,6 +23,16 @@ public protocol DeduplicationStep: Sendable {
     /// Decides over every task's records (`records[task]` holds that task's documents in
     /// order, `recordSize` bytes each): which documents to drop, and the clusters.
     func resolve(records: [UnsafeRawBufferPointer], statistics: inout StepStatistics) -> DeduplicationDecisions
+    /// The reason a dropped copy is given (`minhash_duplicate`).
+    var duplicateReason: String { get }
+    /// Prefix of the cluster metadata written on clustered documents
+    /// (`<prefix>_cluster_id`: the kept document's run-wide number, `<prefix>_cluster_size`).
+    var metadataPrefix: String { get }
+}
+
+extension DeduplicationStep {
+    public var duplicateReason: String { "duplicate" }
+    public var metadataPrefix: String { name }
 }
 
 /// The outcome of a deduplication pass: for each task, for each document, the index of the
