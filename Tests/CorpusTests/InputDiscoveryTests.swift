@@ -17,6 +17,8 @@ import TestSupport
         try dir.write("ignored.bin", [1, 2, 3])
         try dir.write(".hidden.txt", "hidden")
         try dir.write("b/empty.txt", "")
+        try dir.write("stats.json", "{\"documents\": 3}")     // a manifest, not JSONL: skipped in a folder
+        try dir.write("z/c4.json.gz", [UInt8]())               // C4's naming: JSONL
         return dir
     }
 
@@ -24,11 +26,13 @@ import TestSupport
         let dir = try Self.tree()
         defer { dir.remove() }
         let files = try InputDiscovery.discover([dir.path])
-        #expect(files.map(\.name) == ["a.txt", "b/empty.txt", "b/notes.md", "b/page.html", "z/deeper/crawl.warc.gz",
-                                      "z/deeper/data.jsonl.gz", "z/old.htm"])
-        #expect(files.map(\.kind) == [.text, .text, .markdown, .html, .warc, .jsonl, .html])
-        #expect(files.map(\.compression) == [.none, .none, .none, .none, .gzip, .gzip, .none])
-        #expect(files.map(\.size) == [10, 0, 13, 13, 0, 0, 10])
+        #expect(files.map(\.name) == ["a.txt", "b/empty.txt", "b/notes.md", "b/page.html", "z/c4.json.gz",
+                                      "z/deeper/crawl.warc.gz", "z/deeper/data.jsonl.gz", "z/old.htm"])
+        #expect(files.map(\.kind) == [.text, .text, .markdown, .html, .jsonl, .warc, .jsonl, .html])
+        #expect(files.map(\.compression) == [.none, .none, .none, .none, .gzip, .gzip, .gzip, .none])
+        #expect(files.map(\.size) == [10, 0, 13, 13, 0, 0, 0, 10])
+        // Named explicitly, a .json file is read as JSONL.
+        #expect(try InputDiscovery.discover([dir.path + "/stats.json"]).map(\.kind) == [.jsonl])
         // A folder named twice, or through a glob, gives each file once.
         let again = try InputDiscovery.discover([dir.path + "/z", dir.path, dir.path + "/b/*.html"])
         #expect(again.map(\.path) == files.map(\.path))

@@ -111,7 +111,8 @@ public enum InputDiscovery {
         return out
     }
 
-    /// Recursive walk (symbolic links to folders are not followed, to avoid cycles).
+    /// Recursive walk (symbolic links to folders are not followed, to avoid cycles; plain
+    /// `.json` files are skipped).
     private static func walk(_ dir: String, relative: String, into out: inout [InputFile]) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
         for entry in entries where !entry.hasPrefix(".") {
@@ -121,6 +122,10 @@ public enum InputDiscovery {
             if (st.st_mode & S_IFMT) == S_IFDIR { walk(path, relative: rel, into: &out); continue }
             if (st.st_mode & S_IFMT) == S_IFLNK { guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue } }
             guard let (kind, compression) = InputFile.classify(entry) else { continue }
+            // In a folder, a plain `.json` file is usually not JSONL (a manifest, stats): only
+            // `.jsonl`/`.ndjson` and compressed `.json.gz`/`.json.zst` (C4's naming) are taken.
+            // Named explicitly or by a glob, a `.json` file is read as JSONL.
+            if entry.lowercased().hasSuffix(".json") { continue }
             out.append(InputFile(path: path, name: rel, kind: kind, compression: compression, size: Int64(st.st_size)))
         }
     }
