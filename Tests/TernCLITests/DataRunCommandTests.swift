@@ -161,3 +161,44 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: root + "/out-fail/data/00000.jsonl"), "no partial output under its final name")
     }
 }
+
+/// A recipe that ends in `tokenize`: the kept documents become token shards, the same tokens as
+/// `tern data tokenize` makes from the run's data files.
+@Suite struct DataRunTokenizeTests {
+    @Test func tokenizeStepWritesShardsOfTheKeptDocuments() throws {
+        let root = temporaryPath("data-tokenize")
+        try FileManager.default.createDirectory(atPath: root + "/raw", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var lines = ""
+        for i in 0..<60 {
+            let text = "Document \(i) tells of rivers, bridges and the towns beside them." + (i % 3 == 0 ? " Short." : " More words follow here.")
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: ["id": "d\(i)", "text": text]), as: UTF8.self) + "\n"
+        }
+        try writeFileAtomically(path: root + "/raw/docs.jsonl", bytes: Array(lines.utf8))
+        let tok = try TernBinary.run(["tokenizer", "train", "--input", root + "/raw/docs.jsonl", "--vocab-size", "300",
+                                      "--special", "<|endoftext|>", "--output", root + "/tokenizer.json"])
+        #expect(tok.status == 0, "\(tok.stderr)")
+        try writeFileAtomically(path: root + "/r.yaml", bytes: Array("""
+            inputs: [raw]
+            output: out
+            steps:
+              - exact_dedup
+              - tokenize: {tokenizer: tokenizer.json}
+            """.utf8))
+        let r = try TernBinary.run(["data", "run", root + "/r.yaml", "--no-progress"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("60 documents read, 60 kept"), "\(r.stderr)")
+        let ours = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root + "/out/tokens/manifest.json"))) as? [String: Any]
+        let direct = try TernBinary.run(["data", "tokenize", "--tokenizer", root + "/tokenizer.json", "-o", root + "/direct",
+                                         "--append-eos", root + "/out/data/00000.jsonl"])
+        #expect(direct.status == 0, "\(direct.stderr)")
+        let theirs = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root + "/direct/manifest.json"))) as? [String: Any]
+        let a = (ours?["train"] as? [String: Any])?["shards"] as? [[String: Any]]
+        let b = (theirs?["train"] as? [String: Any])?["shards"] as? [[String: Any]]
+        #expect(a?.first?["tokens"] as? Int == b?.first?["tokens"] as? Int && (a?.first?["tokens"] as? Int ?? 0) > 600)
+        let checksum = try #require(a?.first?["checksum"] as? String)
+        #expect(checksum == b?.first?["checksum"] as? String)
+        let report = try String(contentsOfFile: root + "/out/report.json", encoding: .utf8)
+        #expect(report.contains("\"tokens\""))
+    }
+}
