@@ -34,6 +34,7 @@ import ModelFiles
         ("inputs: []\noutput: o\nsteps: []\n", "inputs: must be a path"),
         ("inputs: [a]\noutput: o\nworkers: 0\nsteps: []\n", "workers: must be an integer"),
         ("inputs: [a]\noutput: o\nsteps: [url_filter\n", "not valid YAML"),
+        ("inputs: [a]\noutput: o\nsteps:\n  - pii: {kinds: [email, ip_address]}\n", "steps[0].pii.kinds[1]: "),
     ])
     func badRecipesNameTheField(text: String, expected: String) throws {
         do {

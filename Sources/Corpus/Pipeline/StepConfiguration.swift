@@ -31,10 +31,10 @@ public enum StepConfiguration {
         } catch let error as CorpusError {
             throw error
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw .recipe(file: file, field: path + "." + context.codingPath.map { snakeCase($0.stringValue) }.joined(separator: "."),
+            throw .recipe(file: file, field: path + fieldPath(context.codingPath),
                           reason: "wrong type: \(context.debugDescription)")
         } catch let DecodingError.dataCorrupted(context) {
-            throw .recipe(file: file, field: path + "." + context.codingPath.map { snakeCase($0.stringValue) }.joined(separator: "."),
+            throw .recipe(file: file, field: path + fieldPath(context.codingPath),
                           reason: context.debugDescription)
         } catch {
             throw .recipe(file: file, field: path, reason: "\(error)")
@@ -60,6 +60,11 @@ public enum StepConfiguration {
         }
         return out
     }
+}
+
+/// `.kinds[1]`, `.soft_word_threshold`: a decoding path as the recipe spells it.
+func fieldPath(_ path: [any CodingKey]) -> String {
+    path.map { key in key.intValue.map { "[\($0)]" } ?? "." + snakeCase(key.stringValue) }.joined()
 }
 
 /// `softWordThreshold` → `soft_word_threshold` (recipe spelling of a configuration field).
