@@ -35,6 +35,7 @@ let package = Package(
         .library(name: "Generation", targets: ["Generation"]),
         .library(name: "Server", targets: ["Server"]),
         .library(name: "Corpus", targets: ["Corpus"]),
+        .library(name: "Retrieval", targets: ["Retrieval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -78,6 +79,8 @@ let package = Package(
         .target(name: "Corpus", dependencies: ["Compute", "ModelFiles", "Tokenization", "CZlib", "CZstd",
                                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: modelSettings),
+        // Retrieval: BM25 (and, to come, embeddings, HNSW, hybrid search, the SQLite store).
+        .target(name: "Retrieval", dependencies: ["ModelFiles"], swiftSettings: modelSettings),
         .executableTarget(name: "tern", dependencies: [
             "Training", "Corpus", "Generation", "Architectures", "Tokenization", "ModelFiles", "Compute", "Server",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -91,6 +94,7 @@ let package = Package(
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Tokenization", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Architectures", "Autodiff", "Compute", "ModelFiles", "Tokenization", "TestSupport"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "ModelFiles", "TestSupport"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "ModelFiles", "TestSupport"]),
         .testTarget(name: "TernCLITests", dependencies: ["TestSupport", "tern"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Generation", "Tokenization", "TestSupport", .product(name: "Logging", package: "swift-log"),

@@ -1,0 +1,88 @@
+/// Turns text into BM25 terms. The default is bm25s's (and scikit-learn's CountVectorizer's):
+/// lower-case, words of two or more word characters (`(?u)\b\w\w+\b`: letters, numbers and `_`
+/// as Python counts them), bm25s's English stop words removed, no stemming. For Chinese and
+/// Japanese, runs of CJK ideographs (which that pattern keeps whole) can instead become
+/// overlapping character bigrams, the usual way to index text without spaces.
+public struct BM25Analyzer: Codable, Sendable, Equatable {
+    /// Lower-case before splitting (default true).
+    public var lowercase = true
+    /// Terms dropped after splitting (default: bm25s's 33 English stop words).
+    public var stopwords: [String] = BM25Analyzer.englishStopwords
+    /// Shortest term, in characters (2: the pattern's `\w\w+`).
+    public var minimumLength = 2
+    /// Split runs of CJK ideographs into overlapping bigrams (a lone ideograph stays a term).
+    public var cjkBigrams = false
+
+    public init() {}
+
+    /// bm25s's English stop-word list (`bm25s.stopwords.STOPWORDS_EN`).
+    public static let englishStopwords = [
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of",
+        "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
+    ]
+
+    /// The terms of `text`, in order (repeats kept: they are term frequencies).
+    public func terms(_ text: String) -> [String] {
+        let source = lowercase ? text.lowercased() : text
+        let stop = Set(stopwords)
+        var out = [String]()
+        var word = String.UnicodeScalarView()
+        var length = 0
+        func flush() {
+            defer { word = String.UnicodeScalarView(); length = 0 }
+            guard length >= minimumLength || (cjkBigrams && length > 0 && word.allSatisfy(Self.isIdeograph)) else { return }
+            if cjkBigrams, word.contains(where: Self.isIdeograph) {
+                out += Self.bigrams(Array(word)).filter { !stop.contains($0) }
+                return
+            }
+            let term = String(word)
+            if !stop.contains(term) { out.append(term) }
+        }
+        for scalar in source.unicodeScalars {
+            if Self.isWordCharacter(scalar) {
+                word.append(scalar)
+                length += 1
+            } else if length > 0 {
+                flush()
+            }
+        }
+        if length > 0 { flush() }
+        return out
+    }
+
+    /// Python's `\w` for str patterns: `_`, letters (L*) and characters with a numeric value.
+    static func isWordCharacter(_ s: Unicode.Scalar) -> Bool {
+        if s.isASCII { return (s.value >= 0x30 && s.value <= 0x39) || (s.value | 0x20 >= 0x61 && s.value | 0x20 <= 0x7A) || s == "_" }
+        switch s.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber: return true
+        default: return s.properties.numericType != nil
+        }
+    }
+
+    static func isIdeograph(_ s: Unicode.Scalar) -> Bool {
+        s.properties.isIdeographic || (0x3040...0x30FF).contains(s.value)  // + hiragana, katakana
+    }
+
+    /// A word mixing ideographs and other characters: ideograph runs become bigrams, the other
+    /// runs stay whole.
+    static func bigrams(_ scalars: [Unicode.Scalar]) -> [String] {
+        var out = [String]()
+        var i = 0
+        while i < scalars.count {
+            let ideographic = isIdeograph(scalars[i])
+            var j = i
+            while j < scalars.count, isIdeograph(scalars[j]) == ideographic { j += 1 }
+            let run = scalars[i..<j]
+            if !ideographic {
+                out.append(String(String.UnicodeScalarView(run)))
+            } else if run.count == 1 {
+                out.append(String(run.first!))
+            } else {
+                for k in i..<(j - 1) { out.append(String(String.UnicodeScalarView([scalars[k], scalars[k + 1]]))) }
+            }
+            i = j
+        }
+        return out
+    }
+}
