@@ -1,0 +1,144 @@
+import Foundation
+
+/// A piece of a document indexed on its own, with a stable identity: `documentID#ordinal` plus
+/// a hash of its text, so that re-indexing a changed document can keep the chunks whose text is
+/// unchanged and replace only the others.
+public struct Chunk: Sendable, Equatable {
+    public var documentID: String
+    /// Position among the document's chunks (0-based).
+    public var ordinal: Int
+    public var text: String
+    /// The headings above the chunk, outermost first (`["Install", "On Linux"]`).
+    public var headings: [String]
+    /// FNV-1a 64 of the text (change detection, not security).
+    public var contentHash: UInt64
+
+    public var id: String { "\(documentID)#\(ordinal)" }
+
+    public init(documentID: String, ordinal: Int, text: String, headings: [String] = []) {
+        self.documentID = documentID
+        self.ordinal = ordinal
+        self.text = text
+        self.headings = headings
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        contentHash = h
+    }
+}
+
+/// Splits documents into chunks by structure: a Markdown heading (`#`…`######`) starts a new
+/// chunk and becomes part of the heading path; paragraphs (blank-line separated) are packed
+/// together up to `maxCharacters`; a paragraph longer than that is cut at sentence ends, else at
+/// spaces, else hard.
+public struct StructureChunker: Codable, Sendable, Equatable {
+    /// Largest chunk, in characters (default 1,200 ≈ 256 MiniLM tokens of English).
+    public var maxCharacters = 1200
+    public init(maxCharacters: Int = 1200) { self.maxCharacters = max(16, maxCharacters) }
+
+    public func chunks(of text: String, documentID: String) -> [Chunk] {
+        var out = [Chunk]()
+        var headings = [(level: Int, title: String)]()
+        var current = ""
+        func emit() {
+            let t = current.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !t.isEmpty { out.append(Chunk(documentID: documentID, ordinal: out.count, text: t, headings: headings.map(\.title))) }
+            current = ""
+        }
+        for block in Self.blocks(text) {
+            if let (level, title) = Self.heading(block) {
+                emit()
+                headings.removeAll { $0.level >= level }
+                headings.append((level, title))
+                continue
+            }
+            for piece in split(block) {
+                if !current.isEmpty, current.count + 2 + piece.count > maxCharacters { emit() }
+                current += (current.isEmpty ? "" : "\n\n") + piece
+            }
+        }
+        emit()
+        return out
+    }
+
+    /// Blank-line separated blocks; a heading line is a block of its own.
+    static func blocks(_ text: String) -> [String] {
+        var out = [String](), lines = [Substring]()
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let isHeading = heading(String(line)) != nil
+            if line.trimmingCharacters(in: .whitespaces).isEmpty || isHeading {
+                if !lines.isEmpty { out.append(lines.joined(separator: "\n")); lines.removeAll() }
+                if isHeading { out.append(String(line)) }
+            } else {
+                lines.append(line)
+            }
+        }
+        if !lines.isEmpty { out.append(lines.joined(separator: "\n")) }
+        return out
+    }
+
+    static func heading(_ block: String) -> (Int, String)? {
+        guard !block.contains("\n") else { return nil }
+        let level = block.prefix { $0 == "#" }.count
+        guard (1...6).contains(level), block.dropFirst(level).first == " " else { return nil }
+        return (level, block.dropFirst(level).trimmingCharacters(in: .whitespaces))
+    }
+
+    /// A block cut into pieces of at most `maxCharacters` (sentence ends, then spaces, then hard).
+    func split(_ block: String) -> [String] {
+        var pieces = [String](), rest = Substring(block)
+        while rest.count > maxCharacters {
+            let window = rest.prefix(maxCharacters)
+            let cut = window.lastIndex { ".!?。！？".contains($0) }.map { window.index(after: $0) }
+                ?? window.lastIndex(of: " ") ?? window.endIndex
+            let piece = rest[..<cut].trimmingCharacters(in: .whitespaces)
+            if !piece.isEmpty { pieces.append(piece) }
+            rest = rest[(cut == rest.startIndex ? window.endIndex : cut)...].drop { $0 == " " }
+        }
+        if !rest.isEmpty { pieces.append(String(rest)) }
+        return pieces
+    }
+}
+
+/// Splits a document into windows of `size` tokens that overlap by `overlap` tokens. Tokens come
+/// from `tokenize` as ranges of the text (a WordPiece tokenizer's offsets, or words by default),
+/// so each chunk is an exact slice of the original text.
+public struct TokenWindowChunker: Sendable {
+    public let size: Int
+    public let overlap: Int
+    public let tokenize: @Sendable (String) -> [Range<String.Index>]
+
+    public init(size: Int = 256, overlap: Int = 32,
+                tokenize: @escaping @Sendable (String) -> [Range<String.Index>] = TokenWindowChunker.words) {
+        precondition(size > 0 && overlap >= 0 && overlap < size, "need 0 ≤ overlap < size")
+        self.size = size
+        self.overlap = overlap
+        self.tokenize = tokenize
+    }
+
+    public func chunks(of text: String, documentID: String) -> [Chunk] {
+        let tokens = tokenize(text)
+        guard !tokens.isEmpty else { return [] }
+        var out = [Chunk](), start = 0
+        while true {
+            let end = min(start + size, tokens.count)
+            out.append(Chunk(documentID: documentID, ordinal: out.count, text: String(text[tokens[start].lowerBound..<tokens[end - 1].upperBound])))
+            if end == tokens.count { break }
+            start = end - overlap
+        }
+        return out
+    }
+
+    /// Whitespace-separated words as ranges.
+    public static func words(_ text: String) -> [Range<String.Index>] {
+        var out = [Range<String.Index>](), start: String.Index?
+        var i = text.startIndex
+        while i < text.endIndex {
+            if text[i].isWhitespace {
+                if let s = start { out.append(s..<i); start = nil }
+            } else if start == nil { start = i }
+            i = text.index(after: i)
+        }
+        if let s = start { out.append(s..<text.endIndex) }
+        return out
+    }
+}
