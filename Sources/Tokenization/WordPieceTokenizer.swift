@@ -1,0 +1,179 @@
+import Foundation
+
+/// BERT's tokenizer: HF's `BertNormalizer` (clean text, isolate CJK ideographs, strip accents,
+/// lowercase), `BertPreTokenizer` (split on whitespace, each punctuation character alone), then
+/// greedy longest-match-first WordPiece with a continuation prefix (`##`), and the
+/// `[CLS] … [SEP]` template, truncated to `config.maxSequenceLength` tokens in all.
+///
+/// Works on Unicode scalars and UTF-8 bytes: the only allocations per text are the output, one
+/// NFD copy of texts that are not pure ASCII (when accents are stripped) and one word buffer.
+/// Literal special-token strings in the text (e.g. "[CLS]") are tokenized as text; HF matches
+/// them as added tokens.
+public struct WordPieceTokenizer: Sendable {
+    /// The settings this tokenizer was built with.
+    public let config: WordPieceConfig
+    /// Token text by id.
+    public let tokens: [String]
+    /// Whole vocabulary: id of each entry, for the first piece of a word.
+    let wordStarts: ByteStringTable
+    /// Entries that begin with the continuation prefix, keyed without it.
+    let continuations: ByteStringTable
+    /// Ids of `[UNK]`, `[CLS]`, `[SEP]`.
+    public let unknownID: Int, classID: Int, separatorID: Int
+
+    /// A tokenizer over `tokens` (token text by id). Throws `.missingField` when the vocabulary
+    /// lacks the unknown, class or separator token, `.duplicateToken` on a repeated entry.
+    public init(tokens: [String], config: WordPieceConfig = WordPieceConfig()) throws(TokenizerError) {
+        guard config.maxSequenceLength >= 2 else {
+            throw .invalidField("maxSequenceLength", reason: "\(config.maxSequenceLength) leaves no room for [CLS] and [SEP]")
+        }
+        var starts = ByteStringTable(capacity: tokens.count)
+        var rest = ByteStringTable(capacity: tokens.count)
+        let prefix = Array(config.continuationPrefix.utf8)
+        for (id, token) in tokens.enumerated() {
+            let bytes = Array(token.utf8)
+            if let first = starts.insert(bytes, value: Int32(id)) {
+                throw .duplicateToken(text: token, firstID: Int(first), secondID: id)
+            }
+            if !prefix.isEmpty, bytes.count > prefix.count, bytes.starts(with: prefix) {
+                rest.insert(Array(bytes[prefix.count...]), value: Int32(id))
+            }
+        }
+        func id(_ name: String, _ field: String) throws(TokenizerError) -> Int {
+            guard let v = starts.value(for: name) else { throw .missingField("\(field) '\(name)' in the vocabulary") }
+            return Int(v)
+        }
+        unknownID = try id(config.unknownToken, "unknownToken")
+        classID = try id(config.classToken, "classToken")
+        separatorID = try id(config.separatorToken, "separatorToken")
+        self.tokens = tokens
+        self.config = config
+        wordStarts = starts
+        continuations = rest
+    }
+
+    /// Number of entries in the vocabulary.
+    public var vocabularySize: Int { tokens.count }
+
+    /// Token ids of `text`: `[CLS]`, the WordPiece ids of its words, `[SEP]`; at most
+    /// `config.maxSequenceLength` ids (the text's tail is dropped, `[SEP]` kept).
+    public func encode(_ text: String) -> [Int] {
+        var ids = [classID]
+        appendWordPieces(of: text, to: &ids, limit: config.maxSequenceLength - 1)
+        ids.append(separatorID)
+        return ids
+    }
+
+    /// The WordPiece ids of `text` without `[CLS]`/`[SEP]` and without truncation.
+    public func encodeWithoutSpecialTokens(_ text: String) -> [Int] {
+        var ids = [Int]()
+        appendWordPieces(of: text, to: &ids, limit: Int.max)
+        return ids
+    }
+
+    /// Appends the pieces of `text` to `ids` until `ids.count` reaches `limit`.
+    func appendWordPieces(of text: String, to ids: inout [Int], limit: Int) {
+        var word = WordBuffer()
+        var source = text
+        if config.stripsAccents && !text.utf8.allSatisfy({ $0 < 0x80 }) {
+            source = text.decomposedStringWithCanonicalMapping
+        }
+        for s in source.unicodeScalars {
+            if ids.count >= limit { return }
+            if config.cleanText && WordPieceCharacters.isRemoved(s) { continue }
+            if WordPieceCharacters.isWhitespace(s) { flush(&word, into: &ids, limit: limit); continue }
+            if config.handleChineseCharacters && WordPieceCharacters.isChineseCharacter(s.value) {
+                flush(&word, into: &ids, limit: limit)
+                word.append(s)
+                flush(&word, into: &ids, limit: limit)
+                continue
+            }
+            if config.stripsAccents && WordPieceCharacters.isNonspacingMark(s) { continue }
+            if config.lowercase && !s.isASCII {
+                for l in s.properties.lowercaseMapping.unicodeScalars { add(l, &word, &ids, limit) }
+            } else {
+                let v = s.value
+                add(config.lowercase && v >= 0x41 && v <= 0x5A ? Unicode.Scalar(UInt8(v | 0x20)) : s, &word, &ids, limit)
+            }
+        }
+        flush(&word, into: &ids, limit: limit)
+    }
+
+    /// One normalized scalar: punctuation is a word of its own, anything else extends the word.
+    @inline(__always)
+    private func add(_ s: Unicode.Scalar, _ word: inout WordBuffer, _ ids: inout [Int], _ limit: Int) {
+        if WordPieceCharacters.isPunctuation(s) {
+            flush(&word, into: &ids, limit: limit)
+            word.append(s)
+            flush(&word, into: &ids, limit: limit)
+        } else {
+            word.append(s)
+        }
+    }
+
+    /// Tokenizes the buffered word (if any) into `ids`, then empties the buffer.
+    private func flush(_ word: inout WordBuffer, into ids: inout [Int], limit: Int) {
+        if word.isEmpty { return }
+        defer { word.removeAll() }
+        if word.scalarCount > config.maxInputCharsPerWord { append(unknownID, to: &ids, limit: limit); return }
+        let mark = ids.count
+        var start = 0
+        word.bytes.withUnsafeBytes { raw in
+            while start < word.scalarCount {
+                var end = word.scalarCount
+                var found: Int32? = nil
+                while end > start {
+                    let from = word.offsets[start], to = word.offsets[end]
+                    let key = UnsafeRawBufferPointer(rebasing: raw[from..<to])
+                    found = start == 0 ? wordStarts.value(for: key) : continuations.value(for: key)
+                    if found != nil { break }
+                    end -= 1
+                }
+                guard let id = found else { ids.removeSubrange(mark...); ids.append(unknownID); return }
+                ids.append(Int(id))
+                start = end
+            }
+        }
+        if ids.count > limit { ids.removeSubrange(limit...) }
+    }
+
+    @inline(__always)
+    private func append(_ id: Int, to ids: inout [Int], limit: Int) { if ids.count < limit { ids.append(id) } }
+}
+
+/// The UTF-8 bytes of one word and the byte offset of each of its scalars (plus the end).
+struct WordBuffer {
+    var bytes: [UInt8] = []
+    var offsets: [Int] = [0]
+
+    init() {
+        bytes.reserveCapacity(64)
+        offsets.reserveCapacity(65)
+    }
+
+    var isEmpty: Bool { bytes.isEmpty }
+    var scalarCount: Int { offsets.count - 1 }
+
+    @inline(__always)
+    mutating func append(_ s: Unicode.Scalar) {
+        let v = s.value
+        if v < 0x80 {
+            bytes.append(UInt8(v))
+        } else if v < 0x800 {
+            bytes.append(UInt8(0xC0 | (v >> 6))); bytes.append(UInt8(0x80 | (v & 0x3F)))
+        } else if v < 0x10000 {
+            bytes.append(UInt8(0xE0 | (v >> 12))); bytes.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            bytes.append(UInt8(0x80 | (v & 0x3F)))
+        } else {
+            bytes.append(UInt8(0xF0 | (v >> 18))); bytes.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+            bytes.append(UInt8(0x80 | ((v >> 6) & 0x3F))); bytes.append(UInt8(0x80 | (v & 0x3F)))
+        }
+        offsets.append(bytes.count)
+    }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+        offsets.append(0)
+    }
+}
