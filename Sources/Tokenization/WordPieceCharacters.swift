@@ -8,15 +8,16 @@ enum WordPieceCharacters {
         return s.properties.isWhitespace
     }
 
-    /// Removed by `clean_text`: NUL, U+FFFD, and the "other" categories (Cc, Cf, Cs, Co, Cn)
-    /// except `\t`, `\n`, `\r` (which are whitespace).
+    /// Removed by `clean_text`: NUL, U+FFFD, and the categories Cc, Cf, Cs, Co except `\t`,
+    /// `\n`, `\r` (which are whitespace). Unassigned code points (Cn) are kept, as HF keeps them
+    /// (they become `[UNK]`); BERT's Python original drops them.
     @inline(__always)
     static func isRemoved(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
         if v < 0x80 { return (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || v == 0x7F }
         if v == 0xFFFD { return true }
         switch s.properties.generalCategory {
-        case .control, .format, .surrogate, .privateUse, .unassigned: return true
+        case .control, .format, .surrogate, .privateUse: return true
         default: return false
         }
     }

@@ -68,6 +68,21 @@ struct BERTEmbeddingTests {
         #expect(fromVocab.encodeWithoutSpecialTokens(long.text).count + 2 == long.n_tokens_untruncated)
     }
 
+    /// The 256 throughput sentences and Unicode edge cases (wordpiece_ids.json, HF's fast tokenizer).
+    @Test func tokenIDsMatchHFOnEdgeCases() throws {
+        struct Case: Decodable { let text: String; let input_ids: [Int] }
+        struct File: Decodable { let cases: [Case] }
+        let path = TestEnvironment.fixturePath("embeddings/wordpiece_ids.json")
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        let tokenizer = try WordPieceTokenizer.load(folder: try SentenceEmbeddingModelLocator.locate())
+        var mismatches = [String]()
+        for c in file.cases where tokenizer.encode(c.text) != c.input_ids {
+            mismatches.append("\(c.text.debugDescription.prefix(60)): \(tokenizer.encode(c.text).prefix(20)) vs \(c.input_ids.prefix(20))")
+        }
+        #expect(file.cases.count > 280)
+        #expect(mismatches.isEmpty, "\(mismatches.count) texts differ: \(mismatches.prefix(5).joined(separator: "; "))")
+    }
+
     @Test func embeddingsMatchSentenceTransformers() throws {
         let fixture = try MiniLMFixture.load()
         let embedder = try miniLM.get()

@@ -63,6 +63,8 @@ import Testing
         let text = "\u{10FFFF}\u{E000}🙂İ\u{0345}ǅ" + String(repeating: "\u{301}", count: 500) + "x"
         let ids = t.encode(text)
         #expect(ids.first == 2 && ids.last == 3)
+        // Unassigned code points are kept (HF): a word of their own is [UNK]; private use is removed.
+        #expect(t.encodeWithoutSpecialTokens("\u{378} x\u{E000}") == Self.ids(["[UNK]", "x"]))
         #expect(ids.allSatisfy { $0 >= 0 && $0 < Self.vocabulary.count })
     }
 
