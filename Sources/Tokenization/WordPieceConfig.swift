@@ -21,6 +21,10 @@ public struct WordPieceConfig: Codable, Sendable, Equatable {
     public var classToken: String = "[CLS]"
     /// Put after every sequence.
     public var separatorToken: String = "[SEP]"
+    /// Texts matched literally in the raw input before normalization, each becoming its own id
+    /// (HF's added tokens; "x[MASK]y" gives x, [MASK], y). Loaded from tokenizer.json's
+    /// `added_tokens` when present. Each must be in the vocabulary.
+    public var specialTokens: [String] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     /// Longest output in tokens, `[CLS]` and `[SEP]` included; longer texts lose their tail.
     /// sentence-transformers' `max_seq_length` (256 for all-MiniLM-L6-v2) overrides the 128 of
     /// the model's tokenizer.json.

@@ -65,6 +65,9 @@ extension WordPieceTokenizer {
                 if let b = normalizer["lowercase"]?.bool { config.lowercase = b }
                 config.stripAccents = normalizer["strip_accents"]?.bool
             }
+            if let added = json["added_tokens"]?.array {
+                config.specialTokens = added.compactMap { $0["content"]?.string }
+            }
             guard let entries = model["vocab"]?.members else { throw TokenizerError.missingField("model.vocab") }
             var tokens = [String?](repeating: nil, count: entries.count)
             for (text, value) in entries {

@@ -7,8 +7,8 @@ import Foundation
 ///
 /// Works on Unicode scalars and UTF-8 bytes: the only allocations per text are the output, one
 /// NFD copy of texts that are not pure ASCII (when accents are stripped) and one word buffer.
-/// Literal special-token strings in the text (e.g. "[CLS]") are tokenized as text; HF matches
-/// them as added tokens.
+/// Special-token texts in the input (e.g. "[MASK]") are matched first, in the raw text, as
+/// HF's added tokens are.
 public struct WordPieceTokenizer: Sendable {
     /// The settings this tokenizer was built with.
     public let config: WordPieceConfig
@@ -18,6 +18,10 @@ public struct WordPieceTokenizer: Sendable {
     let wordStarts: ByteStringTable
     /// Entries that begin with the continuation prefix, keyed without it.
     let continuations: ByteStringTable
+    /// `config.specialTokens` as UTF-8 with their ids, longest first.
+    let specials: [(bytes: [UInt8], id: Int)]
+    /// Whether a special token starts with this byte (256 entries).
+    let startsSpecial: [Bool]
     /// Ids of `[UNK]`, `[CLS]`, `[SEP]`.
     public let unknownID: Int, classID: Int, separatorID: Int
 
@@ -46,6 +50,14 @@ public struct WordPieceTokenizer: Sendable {
         unknownID = try id(config.unknownToken, "unknownToken")
         classID = try id(config.classToken, "classToken")
         separatorID = try id(config.separatorToken, "separatorToken")
+        var specials = [(bytes: [UInt8], id: Int)]()
+        for text in config.specialTokens where !text.isEmpty {
+            specials.append((Array(text.utf8), try id(text, "specialTokens")))
+        }
+        self.specials = specials.sorted { $0.bytes.count > $1.bytes.count }
+        var starts256 = [Bool](repeating: false, count: 256)
+        for s in specials { starts256[Int(s.bytes[0])] = true }
+        startsSpecial = starts256
         self.tokens = tokens
         self.config = config
         wordStarts = starts
@@ -71,15 +83,47 @@ public struct WordPieceTokenizer: Sendable {
         return ids
     }
 
-    /// Appends the pieces of `text` to `ids` until `ids.count` reaches `limit`.
+    /// Appends the pieces of `text` to `ids` until `ids.count` reaches `limit`: special-token
+    /// texts as their ids, the text between them normalized and split into words.
     func appendWordPieces(of text: String, to ids: inout [Int], limit: Int) {
         var word = WordBuffer()
+        let utf8 = text.utf8
+        var segmentStart = utf8.startIndex, i = utf8.startIndex
+        while i != utf8.endIndex {
+            if let special = specialMatch(in: utf8, at: i) {
+                appendWords(of: text[segmentStart..<i], to: &ids, limit: limit, word: &word)
+                if ids.count < limit { ids.append(special.id) }
+                i = utf8.index(i, offsetBy: special.length)
+                segmentStart = i
+            } else {
+                i = utf8.index(after: i)
+            }
+        }
+        appendWords(of: text[segmentStart...], to: &ids, limit: limit, word: &word)
+    }
+
+    /// The longest special token whose text starts at byte `i`, if any.
+    @inline(__always)
+    private func specialMatch(in utf8: String.UTF8View, at i: String.UTF8View.Index) -> (id: Int, length: Int)? {
+        let first = utf8[i]
+        if !startsSpecial[Int(first)] { return nil }
+        for s in specials where s.bytes[0] == first {
+            var j = i, k = 0
+            while k < s.bytes.count, j != utf8.endIndex, utf8[j] == s.bytes[k] { j = utf8.index(after: j); k += 1 }
+            if k == s.bytes.count { return (s.id, k) }
+        }
+        return nil
+    }
+
+    /// Normalizes, splits and WordPiece-encodes text that holds no special token.
+    private func appendWords(of text: Substring, to ids: inout [Int], limit: Int, word: inout WordBuffer) {
+        if text.isEmpty { return }
         var source = text
         if config.stripsAccents && !text.utf8.allSatisfy({ $0 < 0x80 }) {
-            source = text.decomposedStringWithCanonicalMapping
+            source = Substring(String(text).decomposedStringWithCanonicalMapping)
         }
         for s in source.unicodeScalars {
-            if ids.count >= limit { return }
+            if ids.count >= limit { word.removeAll(); return }
             if config.cleanText && WordPieceCharacters.isRemoved(s) { continue }
             if WordPieceCharacters.isWhitespace(s) { flush(&word, into: &ids, limit: limit); continue }
             if config.handleChineseCharacters && WordPieceCharacters.isChineseCharacter(s.value) {

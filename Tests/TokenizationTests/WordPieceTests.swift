@@ -4,7 +4,7 @@ import Testing
 /// Hand-made WordPiece cases on a toy vocabulary; the parity with HF on the real MiniLM
 /// vocabulary is in ArchitecturesTests/BERTEmbeddingTests.swift.
 @Suite struct WordPieceTests {
-    static let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "un", "##aff", "##able", "aff", "able", "cafe",
+    static let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "[",  "]", "mask", "un", "##aff", "##able", "aff", "able", "cafe",
                              "!", ",", ".", "$", "+", "^", "hello", "world", "中", "国", "##s", "a", "##b", "##c",
                              "—", "x"]
 
@@ -58,11 +58,21 @@ import Testing
         #expect(t.encode("  \n\t ") == Self.ids(["[CLS]", "[SEP]"]))
     }
 
+    /// HF matches added tokens in the raw text, before normalization, case-sensitively.
+    @Test func specialTokensInText() throws {
+        let t = try Self.make()
+        #expect(t.encodeWithoutSpecialTokens("hello[MASK]world") == Self.ids(["hello", "[MASK]", "world"]))
+        #expect(t.encodeWithoutSpecialTokens("x [CLS][SEP]") == Self.ids(["x", "[CLS]", "[SEP]"]))
+        #expect(t.encodeWithoutSpecialTokens("[mask] [MASK") == Self.ids(["[", "mask", "]", "[", "mask"]))
+        let none = try Self.make { $0.specialTokens = [] }
+        #expect(none.encodeWithoutSpecialTokens("[MASK]") == Self.ids(["[", "mask", "]"]))
+    }
+
     @Test func strangeInputDoesNotCrash() throws {
         let t = try Self.make()
         let text = "\u{10FFFF}\u{E000}🙂İ\u{0345}ǅ" + String(repeating: "\u{301}", count: 500) + "x"
         let ids = t.encode(text)
-        #expect(ids.first == 2 && ids.last == 3)
+        #expect(ids.first == Self.ids(["[CLS]"])[0] && ids.last == Self.ids(["[SEP]"])[0])
         // Unassigned code points are kept (HF): a word of their own is [UNK]; private use is removed.
         #expect(t.encodeWithoutSpecialTokens("\u{378} x\u{E000}") == Self.ids(["[UNK]", "x"]))
         #expect(ids.allSatisfy { $0 >= 0 && $0 < Self.vocabulary.count })
