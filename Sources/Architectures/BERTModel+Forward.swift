@@ -72,7 +72,8 @@ extension BERTModel {
         Self.linear(x, layer.intermediateWeight, layer.intermediateBias, rows: t, inputs: h, outputs: i, out: s.inner, pool: pool)
         let inner = s.inner
         Self.each((t + 15) / 16, pool) { chunk in
-            for j in chunk * 16 * i ..< min(t, chunk * 16 + 16) * i { inner[j] = Self.gelu(inner[j]) }
+            let from = chunk * 16
+            Self.gelu(inner + from * i, (min(t, from + 16) - from) * i)
         }
         Self.linear(s.inner, layer.outputWeight, layer.outputBias, rows: t, inputs: i, outputs: h, out: s.projected, pool: pool)
         addAndNorm(s.projected, into: x, layer.outputNormWeight, layer.outputNormBias, rows: t, pool: pool)

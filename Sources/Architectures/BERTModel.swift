@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Compute
 import ModelFiles
 
@@ -93,8 +90,4 @@ public final class BERTModel: Sendable {
             }
         }
     }
-
-    /// Exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)), HF's "gelu".
-    @inline(__always)
-    static func gelu(_ x: Float) -> Float { 0.5 * x * (1 + erff(x * 0.707_106_77)) }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Architectures
+@testable import Architectures
 import Tokenization
 import TestSupport
 
@@ -137,6 +137,20 @@ struct BERTEmbeddingTests {
         #expect(throws: BERTError.self) { try model.forward([[101, 99_999, 102]]) }
         #expect(throws: BERTError.self) { try model.forward([[Int](repeating: 1000, count: 513)]) }
         #expect(try model.forward([]).hidden.isEmpty)
+    }
+}
+
+@Suite struct BERTKernelTests {
+    /// The SIMD erf-GELU of the fast path against libm's erff, over [-12, 12] and far values.
+    @Test func simdGELUEqualsReference() {
+        var xs = (0..<24_000).map { Float($0 - 12_000) * 0.001 }
+        xs += [-1e4, -100, -30, -5.5, 30, 100, 1e4, 0, -0.0]
+        xs += Array(repeating: 0.5, count: (16 - xs.count % 16) % 16 + 3)  // a scalar tail too
+        var fast = xs
+        fast.withUnsafeMutableBufferPointer { BERTModel.gelu($0.baseAddress!, $0.count) }
+        var maxDiff: Float = 0
+        for (x, y) in zip(xs, fast) { maxDiff = max(maxDiff, abs(BERTModel.gelu(x) - y) / max(1, abs(x))) }
+        #expect(maxDiff < 1e-6, "max |Δ| / max(1, |x|) = \(maxDiff)")
     }
 }
 
