@@ -89,7 +89,7 @@ public struct WordPieceTokenizer: Sendable {
         var word = WordBuffer()
         let utf8 = text.utf8
         var segmentStart = utf8.startIndex, i = utf8.startIndex
-        while i != utf8.endIndex {
+        while i != utf8.endIndex && ids.count < limit {
             if let special = specialMatch(in: utf8, at: i) {
                 appendWords(of: text[segmentStart..<i], to: &ids, limit: limit, word: &word)
                 if ids.count < limit { ids.append(special.id) }
@@ -115,9 +115,36 @@ public struct WordPieceTokenizer: Sendable {
         return nil
     }
 
-    /// Normalizes, splits and WordPiece-encodes text that holds no special token.
+    /// Normalizes, splits and WordPiece-encodes text that holds no special token, in chunks of
+    /// about `chunkBytes` cut where NFD cannot reorder across the cut, so
+    /// that a huge text stops being read once the output is full.
     private func appendWords(of text: Substring, to ids: inout [Int], limit: Int, word: inout WordBuffer) {
-        if text.isEmpty { return }
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        while start != utf8.endIndex && ids.count < limit {
+            var end = utf8.index(start, offsetBy: Self.chunkBytes, limitedBy: utf8.endIndex) ?? utf8.endIndex
+            while end != utf8.endIndex && !Self.isSafeCut(text, end) { end = utf8.index(after: end) }
+            appendScalars(of: text[start..<end], to: &ids, limit: limit, word: &word)
+            start = end
+        }
+        flush(&word, into: &ids, limit: limit)
+    }
+
+    /// Whether NFD of the text before and after byte `i` equals NFD of the whole: `i` starts a
+    /// scalar of canonical combining class 0 (nothing reorders across it).
+    @inline(__always)
+    static func isSafeCut(_ text: Substring, _ i: String.Index) -> Bool {
+        let b = text.utf8[i]
+        if b < 0x80 { return true }
+        if b & 0xC0 == 0x80 { return false }
+        return text.unicodeScalars[i].properties.canonicalCombiningClass == .notReordered
+    }
+
+    /// Bytes of text normalized at a time.
+    static let chunkBytes = 1 << 16
+
+    /// The scalar loop of `appendWords`; the last word may stay in `word`.
+    private func appendScalars(of text: Substring, to ids: inout [Int], limit: Int, word: inout WordBuffer) {
         var source = text
         if config.stripsAccents && !text.utf8.allSatisfy({ $0 < 0x80 }) {
             source = Substring(String(text).decomposedStringWithCanonicalMapping)
@@ -140,7 +167,6 @@ public struct WordPieceTokenizer: Sendable {
                 add(config.lowercase && v >= 0x41 && v <= 0x5A ? Unicode.Scalar(UInt8(v | 0x20)) : s, &word, &ids, limit)
             }
         }
-        flush(&word, into: &ids, limit: limit)
     }
 
     /// One normalized scalar: punctuation is a word of its own, anything else extends the word.
@@ -150,6 +176,8 @@ public struct WordPieceTokenizer: Sendable {
             flush(&word, into: &ids, limit: limit)
             word.append(s)
             flush(&word, into: &ids, limit: limit)
+        } else if word.scalarCount > config.maxInputCharsPerWord {
+            word.overflowed = true  // already [UNK]; do not buffer the rest of a huge word
         } else {
             word.append(s)
         }
@@ -159,7 +187,7 @@ public struct WordPieceTokenizer: Sendable {
     private func flush(_ word: inout WordBuffer, into ids: inout [Int], limit: Int) {
         if word.isEmpty { return }
         defer { word.removeAll() }
-        if word.scalarCount > config.maxInputCharsPerWord { append(unknownID, to: &ids, limit: limit); return }
+        if word.overflowed || word.scalarCount > config.maxInputCharsPerWord { append(unknownID, to: &ids, limit: limit); return }
         let mark = ids.count
         var start = 0
         word.bytes.withUnsafeBytes { raw in
@@ -189,13 +217,15 @@ public struct WordPieceTokenizer: Sendable {
 struct WordBuffer {
     var bytes: [UInt8] = []
     var offsets: [Int] = [0]
+    /// Set when the word grew past the longest spellable length and stopped being buffered.
+    var overflowed = false
 
     init() {
         bytes.reserveCapacity(64)
         offsets.reserveCapacity(65)
     }
 
-    var isEmpty: Bool { bytes.isEmpty }
+    var isEmpty: Bool { bytes.isEmpty && !overflowed }
     var scalarCount: Int { offsets.count - 1 }
 
     @inline(__always)
@@ -219,5 +249,6 @@ struct WordBuffer {
         bytes.removeAll(keepingCapacity: true)
         offsets.removeAll(keepingCapacity: true)
         offsets.append(0)
+        overflowed = false
     }
 }

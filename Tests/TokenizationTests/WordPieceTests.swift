@@ -68,6 +68,22 @@ import Testing
         #expect(none.encodeWithoutSpecialTokens("[MASK]") == Self.ids(["[", "mask", "]"]))
     }
 
+    /// Texts longer than a normalization chunk (64 KiB): words across the cut stay whole, and
+    /// a huge text or word costs no more than its output.
+    @Test func longTexts() throws {
+        let t = try Self.make { $0.maxSequenceLength = 1_000_000 }
+        let pad = String(repeating: "x ", count: 32_767) + " "   // 65,535 bytes: the cut falls in the next word
+        #expect(t.encodeWithoutSpecialTokens(pad + "unaffable").suffix(3) == ArraySlice(Self.ids(["un", "##aff", "##able"])))
+        #expect(t.encodeWithoutSpecialTokens(pad + "Cafe\u{301}").last == Self.ids(["cafe"])[0])
+        // A cut never separates a base from its marks: "é" as e + U+0301 straddling 64 KiB.
+        let marks = String(repeating: "x ", count: 32_766) + "caf" + "e\u{301}\u{301}\u{301}"
+        #expect(t.encodeWithoutSpecialTokens(marks).last == Self.ids(["cafe"])[0])
+        let huge = String(repeating: "é", count: 3_000_000) + " hello"
+        #expect(t.encodeWithoutSpecialTokens(huge) == Self.ids(["[UNK]", "hello"]))
+        let short = try Self.make()
+        #expect(short.encode(String(repeating: "hello ", count: 2_000_000)).count == 256)
+    }
+
     @Test func strangeInputDoesNotCrash() throws {
         let t = try Self.make()
         let text = "\u{10FFFF}\u{E000}🙂İ\u{0345}ǅ" + String(repeating: "\u{301}", count: 500) + "x"
