@@ -53,7 +53,7 @@ struct BERTEmbeddingTests {
         let fixture = try MiniLMFixture.load()
         let folder = try SentenceEmbeddingModelLocator.locate()
         let fromJSON = try WordPieceTokenizer.load(folder: folder)
-        var fromVocab = try WordPieceTokenizer.load(vocabularyFile: folder + "/vocab.txt")
+        let fromVocab = try WordPieceTokenizer.load(vocabularyFile: folder + "/vocab.txt")
         #expect(fromJSON.config.maxSequenceLength == 256)
         #expect(fromVocab.config.maxSequenceLength == 256)
         var mismatches = [Int]()
@@ -63,7 +63,6 @@ struct BERTEmbeddingTests {
         #expect(mismatches.isEmpty, "sentences whose ids differ: \(mismatches)")
         // The long text is really truncated (578 tokens before, 256 after).
         #expect(fixture.sentences.contains { $0.n_tokens_untruncated > 256 && $0.input_ids.count == 256 })
-        fromVocab = try WordPieceTokenizer.load(vocabularyFile: folder + "/vocab.txt")
         let long = fixture.sentences.first { $0.n_tokens_untruncated > 256 }!
         #expect(fromVocab.encodeWithoutSpecialTokens(long.text).count + 2 == long.n_tokens_untruncated)
     }
