@@ -30,9 +30,12 @@ public struct BERTConfig: Codable, Sendable, Equatable {
     /// Reads HF's `config.json`. Only `hidden_act` "gelu" (the erf form) and absolute position
     /// embeddings are supported.
     public static func load(path: String) throws(BERTError) -> BERTConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .fileAccess(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
+        }
         let json: JSONValue
-        do { json = try JSONValue.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))) } catch {
-            throw .fileAccess(path: path, reason: "\(error)")
+        do { json = try JSONValue.parse([UInt8](data)) } catch {
+            throw .fileAccess(path: path, reason: "not valid JSON: \(error)")
         }
         func int(_ key: String) throws(BERTError) -> Int {
             guard let v = json[key]?.int, v > 0 else { throw .badConfig(path: path, key: key, reason: "missing or not a positive integer") }
