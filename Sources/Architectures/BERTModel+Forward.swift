@@ -64,18 +64,18 @@ extension BERTModel {
     /// One post-LN encoder layer in place on x (T, H).
     func run(_ layer: Layer, x: UnsafeMutablePointer<Float>, offsets: [Int], scratch s: Scratch, pool: ThreadPool?) {
         let h = config.hiddenSize, i = config.intermediateSize, t = offsets.last!
-        Self.linear(x, layer.qkvWeight, layer.qkvBias, rows: t, inputs: h, outputs: 3 * h, out: s.qkv, pool: pool)
+        Self.linear(x, layer.qkvPacked, layer.qkvBias, rows: t, inputs: h, outputs: 3 * h, out: s.qkv, pool: pool)
         attention(qkv: s.qkv, offsets: offsets, out: s.context, pool: pool)
-        Self.linear(s.context, layer.attentionOutWeight, layer.attentionOutBias, rows: t, inputs: h, outputs: h,
+        Self.linear(s.context, layer.attentionOutPacked, layer.attentionOutBias, rows: t, inputs: h, outputs: h,
                     out: s.projected, pool: pool)
         addAndNorm(s.projected, into: x, layer.attentionNormWeight, layer.attentionNormBias, rows: t, pool: pool)
-        Self.linear(x, layer.intermediateWeight, layer.intermediateBias, rows: t, inputs: h, outputs: i, out: s.inner, pool: pool)
+        Self.linear(x, layer.intermediatePacked, layer.intermediateBias, rows: t, inputs: h, outputs: i, out: s.inner, pool: pool)
         let inner = s.inner
         Self.each((t + 15) / 16, pool) { chunk in
             let from = chunk * 16
             Self.gelu(inner + from * i, (min(t, from + 16) - from) * i)
         }
-        Self.linear(s.inner, layer.outputWeight, layer.outputBias, rows: t, inputs: i, outputs: h, out: s.projected, pool: pool)
+        Self.linear(s.inner, layer.outputPacked, layer.outputBias, rows: t, inputs: i, outputs: h, out: s.projected, pool: pool)
         addAndNorm(s.projected, into: x, layer.outputNormWeight, layer.outputNormBias, rows: t, pool: pool)
     }
 
@@ -115,13 +115,11 @@ extension BERTModel {
         }}
     }
 
-    /// out (rows, outputs) = x (rows, inputs) · Wᵀ + b, W stored (outputs, inputs).
-    static func linear(_ x: UnsafeMutablePointer<Float>, _ w: [Float], _ b: [Float], rows: Int, inputs: Int, outputs: Int,
+    /// out (rows, outputs) = x (rows, inputs) · Wᵀ + b, with Wᵀ packed at load (W stored (outputs, inputs)).
+    static func linear(_ x: UnsafeMutablePointer<Float>, _ w: GEMMPackedB, _ b: [Float], rows: Int, inputs: Int, outputs: Int,
                        out: UnsafeMutablePointer<Float>, pool: ThreadPool?) {
-        w.withUnsafeBufferPointer { wb in
-            GEMM.multiply(m: rows, n: outputs, k: inputs, a: x, lda: inputs, b: wb.baseAddress!, ldb: inputs, transposeB: true,
-                          c: out, ldc: outputs, pool: pool)
-        }
+        precondition(w.k == inputs && w.n == outputs, "BERT linear: packed weight is \(w.k)×\(w.n), expected \(inputs)×\(outputs)")
+        GEMM.multiply(m: rows, k: inputs, a: x, lda: inputs, packedB: w, c: out, ldc: outputs, pool: pool)
         b.withUnsafeBufferPointer { bb in
             for r in 0..<rows { Kernels.add(bb.baseAddress!, into: out + r * outputs, outputs) }
         }

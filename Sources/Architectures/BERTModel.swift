@@ -22,6 +22,14 @@ public final class BERTModel: Sendable {
         let outputWeight: [Float], outputBias: [Float]
         /// output.LayerNorm: (H).
         let outputNormWeight: [Float], outputNormBias: [Float]
+        /// The four matrices transposed and packed once for GEMM (op(B) = Wᵀ), so that forward
+        /// calls, batch 1 above all, do not repack them.
+        let qkvPacked: GEMMPackedB, attentionOutPacked: GEMMPackedB, intermediatePacked: GEMMPackedB, outputPacked: GEMMPackedB
+    }
+
+    /// Wᵀ of a weight stored (outputs, inputs), packed for `GEMM.multiply(packedB:)`.
+    static func packed(_ w: [Float], outputs: Int, inputs: Int) -> GEMMPackedB {
+        w.withUnsafeBufferPointer { GEMMPackedB(k: inputs, n: outputs, b: $0.baseAddress!, ldb: inputs, transposeB: true) }
     }
 
     /// The hyper-parameters.
@@ -51,21 +59,29 @@ public final class BERTModel: Sendable {
         var layers = [Layer]()
         for n in 0..<config.layerCount {
             let p = "encoder.layer.\(n)."
+            let qkv = try load(p + "attention.self.query.weight", [h, h]) + (try load(p + "attention.self.key.weight", [h, h]))
+                + (try load(p + "attention.self.value.weight", [h, h]))
+            let attentionOut = try load(p + "attention.output.dense.weight", [h, h])
+            let intermediate = try load(p + "intermediate.dense.weight", [i, h])
+            let output = try load(p + "output.dense.weight", [h, i])
             layers.append(Layer(
-                qkvWeight: try load(p + "attention.self.query.weight", [h, h]) + (try load(p + "attention.self.key.weight", [h, h]))
-                    + (try load(p + "attention.self.value.weight", [h, h])),
+                qkvWeight: qkv,
                 qkvBias: try load(p + "attention.self.query.bias", [h]) + (try load(p + "attention.self.key.bias", [h]))
                     + (try load(p + "attention.self.value.bias", [h])),
-                attentionOutWeight: try load(p + "attention.output.dense.weight", [h, h]),
+                attentionOutWeight: attentionOut,
                 attentionOutBias: try load(p + "attention.output.dense.bias", [h]),
                 attentionNormWeight: try load(p + "attention.output.LayerNorm.weight", [h]),
                 attentionNormBias: try load(p + "attention.output.LayerNorm.bias", [h]),
-                intermediateWeight: try load(p + "intermediate.dense.weight", [i, h]),
+                intermediateWeight: intermediate,
                 intermediateBias: try load(p + "intermediate.dense.bias", [i]),
-                outputWeight: try load(p + "output.dense.weight", [h, i]),
+                outputWeight: output,
                 outputBias: try load(p + "output.dense.bias", [h]),
                 outputNormWeight: try load(p + "output.LayerNorm.weight", [h]),
-                outputNormBias: try load(p + "output.LayerNorm.bias", [h])))
+                outputNormBias: try load(p + "output.LayerNorm.bias", [h]),
+                qkvPacked: Self.packed(qkv, outputs: 3 * h, inputs: h),
+                attentionOutPacked: Self.packed(attentionOut, outputs: h, inputs: h),
+                intermediatePacked: Self.packed(intermediate, outputs: i, inputs: h),
+                outputPacked: Self.packed(output, outputs: h, inputs: i)))
         }
         self.layers = layers
     }

@@ -47,14 +47,18 @@ public enum GEMM {
                           into: slab.block(k0: k0) + j0 * kc)
                 }
             }
-            // Multiply: chunks of mc rows × partWidth columns of this slab.
-            let parts = (width + plan.partWidth - 1) / plan.partWidth
-            run(plan.mBlocks * parts, on: pool) { chunk in
-                let i0 = chunk / parts * plan.mc, j0 = chunk % parts * plan.partWidth
-                multiplyBlock(op, plan, slab, i0: i0, rows: min(plan.mc, m - i0),
-                              j0: j0, cols: min(plan.partWidth, width - j0))
-            }
+            multiplySlab(op, plan, slab, m: m, pool: pool)
             start += width
+        }
+    }
+
+    /// Multiply: chunks of mc rows × partWidth columns of one packed slab.
+    static func multiplySlab(_ op: Operands, _ plan: Blocking, _ slab: Slab, m: Int, pool: ThreadPool?) {
+        let parts = (slab.width + plan.partWidth - 1) / plan.partWidth
+        run(plan.mBlocks * parts, on: pool) { chunk in
+            let i0 = chunk / parts * plan.mc, j0 = chunk % parts * plan.partWidth
+            multiplyBlock(op, plan, slab, i0: i0, rows: min(plan.mc, m - i0),
+                          j0: j0, cols: min(plan.partWidth, slab.width - j0))
         }
     }
 
