@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ModelFiles
 
 /// One document as read, before decoding: checked and encoded on a worker thread.
 struct RawDocument: Sendable {
@@ -106,17 +107,7 @@ extension TokenShardBuilder {
     }
 }
 
-/// The bytes of the file at `path`.
+/// The bytes of the file at `path` (ModelFiles' reader, in this module's error).
 func readWholeFile(_ path: String) throws(TokenShardError) -> [UInt8] {
-    guard let file = fopen(path, "rb") else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
-    defer { fclose(file) }
-    var bytes = [UInt8]()
-    var chunk = [UInt8](repeating: 0, count: 1 << 20)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-        if n == 0 { break }
-        bytes.append(contentsOf: chunk[0..<n])
-    }
-    if ferror(file) != 0 { throw .cannotOpen(path: path, reason: "read error after \(bytes.count) bytes") }
-    return bytes
+    do { return try readFileContents(path) } catch { throw .cannotOpen(path: path, reason: error.reason) }
 }

@@ -40,16 +40,8 @@ extension TokenizerPipeline {
     }
 
     static func readFile(_ path: String) throws(TokenizerError) -> [UInt8] {
-        guard let file = fopen(path, "rb") else { throw .fileAccess(path: path, reason: String(cString: strerror(errno))) }
-        defer { fclose(file) }
-        var bytes = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        if ferror(file) != 0 { throw .fileAccess(path: path, reason: "read error") }
+        let bytes: [UInt8]
+        do { bytes = try readFileContents(path) } catch { throw .fileAccess(path: path, reason: error.reason) }
         guard String(validating: bytes, as: UTF8.self) != nil else { throw .fileAccess(path: path, reason: "not valid UTF-8") }
         return bytes
     }

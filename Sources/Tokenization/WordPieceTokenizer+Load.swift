@@ -84,9 +84,7 @@ extension WordPieceTokenizer {
     }
 
     static func readBytes(_ path: String) throws(TokenizerError) -> [UInt8] {
-        do { return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            throw .fileAccess(path: path, reason: error.localizedDescription)
-        }
+        do { return try readFileContents(path) } catch { throw .fileAccess(path: path, reason: error.reason) }
     }
 
     static func readJSON(_ path: String) throws(TokenizerError) -> JSONValue {

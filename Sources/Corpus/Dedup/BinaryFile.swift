@@ -21,20 +21,9 @@ enum BinaryFile {
     }
 
     static func read(_ path: String) throws(DedupError) -> [UInt8] {
-        guard let file = fopen(path, "rb") else { throw .io(path: path, reason: errnoText()) }
-        defer { fclose(file) }
-        var out = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if n > 0 { out.append(contentsOf: chunk[0 ..< n]) }
-            if n < chunk.count { break }
-        }
-        if ferror(file) != 0 { throw .io(path: path, reason: "read error") }
-        return out
+        do { return try readFileContents(path) } catch { throw .io(path: path, reason: error.reason) }
     }
 
-    static func errnoText() -> String { String(cString: strerror(errno)) }
 }
 
 /// A bounds-checked little-endian cursor over a file's bytes; errors name the file and offset.
