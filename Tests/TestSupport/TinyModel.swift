@@ -1,3 +1,4 @@
+import Foundation
 import Compute
 import ModelFiles
 
@@ -108,11 +109,20 @@ extension String {
     }
 }
 
-/// A temporary file path unique to this process and call.
+/// A temporary file path unique to this process and call (tests run in parallel: the counter is
+/// taken under a lock; an unlocked one once gave two tests the same folder).
 public func temporaryPath(_ name: String) -> String {
     let dir = (TestEnvironment.value("TMPDIR") ?? "/tmp")
-    TemporaryCounter.next += 1
-    return "\(dir)/tern-test-\(TestEnvironment.processID)-\(TemporaryCounter.next)-\(name)"
+    return "\(dir)/tern-test-\(TestEnvironment.processID)-\(TemporaryCounter.take())-\(name)"
 }
 
-enum TemporaryCounter { nonisolated(unsafe) static var next = 0 }
+enum TemporaryCounter {
+    nonisolated(unsafe) static var next = 0
+    static let lock = NSLock()
+    static func take() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        next += 1
+        return next
+    }
+}
