@@ -31,12 +31,7 @@ struct RunDataCommand: ParsableCommand {
             guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
             r.workers = workers
         }
-        let plan = try StepCatalog.plan(for: r)
-        let units = try InputDiscovery.units(for: r)
-        var options = ReaderOptions()
-        options.onError = r.onError == .fail ? .fail : .skip
-        let run = CorpusRun(recipe: r, plan: plan, units: units, files: .standard(options: options),
-                            showProgress: !noProgress && isatty(2) != 0)
+        let run = try CorpusRun(recipe: r, showProgress: !noProgress && isatty(2) != 0)
         let report = try run.run()
         let err = FileHandle.standardError
         err.write(Data(("\(report.read.documentsOut) documents read, \(report.output.documentsOut) kept"

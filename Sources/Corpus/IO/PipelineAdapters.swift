@@ -176,3 +176,12 @@ extension CorpusRun.FileAccess {
               })
     }
 }
+
+extension CorpusRun {
+    /// A run of `recipe` as `tern data run` makes it: steps planned from the catalog, inputs
+    /// discovered, real files (bad records come out as items; the recipe's `on_error` decides).
+    public convenience init(recipe: Recipe, showProgress: Bool = false) throws(CorpusError) {
+        self.init(recipe: recipe, plan: try StepCatalog.plan(for: recipe), units: try InputDiscovery.units(for: recipe),
+                  files: .standard(), showProgress: showProgress)
+    }
+}
