@@ -31,9 +31,10 @@ public indirect enum JSONValue: Sendable {
         public var description: String { "\(message) at byte \(offset)" }
     }
 
-    /// Parses JSON text (RFC 8259); a lone surrogate escape becomes U+FFFD.
-    public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
-        var reader = JSONValueReader(bytes: bytes)
+    /// Parses JSON text (RFC 8259: no leading zeros, no NaN); a lone surrogate escape becomes
+    /// U+FFFD; arrays and objects nest at most `maxDepth` levels.
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = 200) throws(SyntaxError) -> JSONValue {
+        var reader = JSONValueReader(bytes: bytes, maxDepth: maxDepth)
         let value = try reader.value(depth: 0)
         reader.skipSpace()
         if reader.pos < bytes.count { throw SyntaxError(message: "trailing characters", offset: reader.pos) }
@@ -46,6 +47,7 @@ private struct JSONValueReader {
     typealias Failure = JSONValue.SyntaxError
 
     let bytes: [UInt8]
+    let maxDepth: Int
     var pos = 0
 
     func fail(_ message: String) -> Failure { Failure(message: message, offset: pos) }
@@ -55,7 +57,7 @@ private struct JSONValueReader {
     }
 
     mutating func value(depth: Int) throws(Failure) -> JSONValue {
-        guard depth < 200 else { throw fail("nested too deeply") }
+        guard depth < maxDepth else { throw fail("nested deeper than \(maxDepth) levels") }
         skipSpace()
         guard pos < bytes.count else { throw fail("unexpected end") }
         switch bytes[pos] {
@@ -176,7 +178,10 @@ private struct JSONValueReader {
             while r.pos < r.bytes.count, r.bytes[r.pos] >= 0x30, r.bytes[r.pos] <= 0x39 { r.pos += 1 }
             return r.pos - s
         }
-        guard digits(&self) > 0 else { throw fail("unexpected character") }
+        // An integer part of "0", or a non-zero digit and more (RFC 8259 has no leading zeros).
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: "0") { pos += 1 } else {
+            guard digits(&self) > 0 else { throw fail("unexpected character") }
+        }
         if pos < bytes.count, bytes[pos] == UInt8(ascii: ".") {
             pos += 1
             integer = false
