@@ -81,7 +81,7 @@ import TestSupport
 
         let cut = try recipe(root, output: "cut")
         var rng = SplitMix64(seed: UInt64(TestEnvironment.processID))
-        var kills = 0, attempts = 0
+        var kills = 0, attempts = 0, window = duration
         while attempts < 10 {
             attempts += 1
             let process = Process()
@@ -91,10 +91,18 @@ import TestSupport
             process.standardOutput = FileHandle.nullDevice
             try process.run()
             if kills < 3 {
-                Thread.sleep(forTimeInterval: 0.02 + Double(rng.int(1000)) / 1000 * duration * 0.5)
+                Thread.sleep(forTimeInterval: 0.02 + Double(rng.int(1000)) / 1000 * window * 0.5)
                 if process.isRunning { kill(process.processIdentifier, SIGKILL); kills += 1 }
             }
             process.waitUntilExit()
+            if process.terminationReason == .exit && kills == 0 {
+                // Finished before any kill: start over with a shorter window.
+                try? FileManager.default.removeItem(atPath: root + "/cut")
+                window /= 2
+                attempts = 0
+                if window < 0.02 { break }
+                continue
+            }
             if process.terminationReason == .exit {
                 #expect(process.terminationStatus == 0)
                 break
