@@ -33,6 +33,7 @@ public struct HNSWIndex: Sendable {
     /// links[node][layer]: neighbour nodes.
     private(set) var links: [[[Int32]]] = []
     private var deleted: [Bool] = []
+    private var deletedCount = 0
     private var entry: Int32 = -1
     private var topLayer = -1
     private var random: UInt64
@@ -45,7 +46,7 @@ public struct HNSWIndex: Sendable {
         random = parameters.seed
     }
 
-    public var count: Int { ids.count - deleted.filter { $0 }.count }
+    public var count: Int { ids.count - deletedCount }
 
     /// Distance (lower is closer) between stored node `a` and vector `q`.
     @inline(__always)
@@ -97,7 +98,7 @@ public struct HNSWIndex: Sendable {
 
     /// Marks `id` deleted: never returned, still used to navigate.
     public mutating func remove(id: Int) {
-        for (i, x) in ids.enumerated() where x == id { deleted[i] = true }
+        for (i, x) in ids.enumerated() where x == id && !deleted[i] { deleted[i] = true; deletedCount += 1 }
     }
 
     /// The `k` nearest live vectors to `query` that `filter` accepts, closest first; scores are

@@ -51,6 +51,8 @@ import TestSupport
         let q = data[7]
         #expect(index.search(q, k: 1).first?.id == 1007)
         index.remove(id: 1007)
+        index.remove(id: 1007)
+        #expect(index.count == 1499)
         let after = index.search(q, k: 10)
         #expect(!after.contains { $0.id == 1007 } && after.count == 10)
         let odd = index.search(q, k: 10) { $0 % 2 == 1 }
