@@ -59,34 +59,17 @@ public struct FlatVectorIndex: Sendable {
         return Array(scored.prefix(k))
     }
 
-    static func normalized(_ v: [Float]) -> [Float] {
-        let n = v.withUnsafeBufferPointer { dot($0, $0) }.squareRoot()
-        return n > 0 ? v.map { $0 / n } : v
-    }
+    static func normalized(_ v: [Float]) -> [Float] { VectorDistance.normalized(v) }
 
-    /// Σ a·b with 16 lanes (the plain loop is `zip(a, b).reduce`; tests hold them equal within rounding).
+    /// Σ a·b (the SIMD kernel of `VectorDistance`; tests hold it equal to the plain loop within rounding).
     static func dot(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>) -> Float {
-        var acc = SIMD16<Float>(repeating: 0)
-        var i = 0
-        while i + 16 <= a.count {
-            acc += SIMD16(a[i..<(i + 16)]) * SIMD16(b[i..<(i + 16)])
-            i += 16
-        }
-        var s = acc.sum()
-        while i < a.count { s += a[i] * b[i]; i += 1 }
-        return s
+        guard let pa = a.baseAddress, let pb = b.baseAddress else { return 0 }
+        return VectorDistance.dot(pa, pb, count: min(a.count, b.count))
     }
 
+    /// Σ (a − b)².
     static func squaredDistance(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>) -> Float {
-        var acc = SIMD16<Float>(repeating: 0)
-        var i = 0
-        while i + 16 <= a.count {
-            let d = SIMD16(a[i..<(i + 16)]) - SIMD16(b[i..<(i + 16)])
-            acc += d * d
-            i += 16
-        }
-        var s = acc.sum()
-        while i < a.count { let d = a[i] - b[i]; s += d * d; i += 1 }
-        return s
+        guard let pa = a.baseAddress, let pb = b.baseAddress else { return 0 }
+        return VectorDistance.squaredDistance(pa, pb, count: min(a.count, b.count))
     }
 }

@@ -10,12 +10,23 @@ import Darwin
 /// heuristic (Algorithm 4). Levels come from a seeded generator, so the same inserts in the same
 /// order build the same graph. Deleted nodes stay in the graph for navigation and are never
 /// returned; a filter restricts results the same way.
+///
+/// Layout (for speed; `HNSWReferenceSearch` is the plain walk over the same graph): vectors in one
+/// row-major buffer; layer-0 links in one flat `Int32` array, `1 + 2·m` slots per node (count, then
+/// neighbours); upper-layer links likewise in one flat array, `1 + m` slots per node and layer.
+/// `search` is safe to call from several threads at once (each takes its own scratch buffers).
 public struct HNSWIndex: Sendable {
+    /// Build and search settings (hnswlib's names and defaults, efSearch 50).
     public struct Parameters: Codable, Sendable, Equatable {
+        /// Links per node on the upper layers (2·m on layer 0); read once, when the index is made.
         public var m = 16
+        /// Candidates kept while inserting (hnswlib's ef_construction).
         public var efConstruction = 200
+        /// Candidates kept while searching when `search` is given no `ef`.
         public var efSearch = 50
+        /// Seed of the level generator; read once, when the index is made.
         public var seed: UInt64 = 100
+        /// Parameters with hnswlib's defaults unless given.
         public init(m: Int = 16, efConstruction: Int = 200, efSearch: Int = 50, seed: UInt64 = 100) {
             self.m = m
             self.efConstruction = efConstruction
@@ -24,38 +35,59 @@ public struct HNSWIndex: Sendable {
         }
     }
 
+    /// Values per vector.
     public let dimension: Int
+    /// How vectors are compared (cosine vectors are normalised on insert).
     public let metric: FlatVectorIndex.Metric
+    /// Settings; `m` and `seed` are fixed when the index is made, the others apply to later calls.
     public var parameters: Parameters
-    /// Row-major vectors (normalised for cosine), `count × dimension`.
-    private(set) var data: [Float] = []
-    public private(set) var ids: [Int] = []
-    /// links[node][layer]: neighbour nodes.
-    private(set) var links: [[[Int32]]] = []
-    private var deleted: [Bool] = []
-    private var deletedCount = 0
-    private var entry: Int32 = -1
-    private var topLayer = -1
-    private var random: UInt64
+    /// Links per node on upper layers, as made (`parameters.m` at init).
+    let m: Int
+    /// Row-major vectors (normalised for cosine), `slotCount × dimension`.
+    var vectors: [Float] = []
+    /// The caller's id of each slot, in insertion order (deleted slots included).
+    public internal(set) var ids: [Int] = []
+    /// Layer-0 links: `slotCount × (1 + 2m)`; per slot the count, then the neighbour slots.
+    var level0: [Int32] = []
+    /// Upper-layer links: per slot, `level × (1 + m)` values (count, then neighbours) for layers 1…level.
+    var upperLinks: [Int32] = []
+    /// Where each slot's upper links start in `upperLinks`; `slotCount + 1` entries.
+    var upperStart: [Int] = [0]
+    var deleted: [Bool] = []
+    var deletedCount = 0
+    /// The newest live slot of each id.
+    var slotByID: [Int: Int] = [:]
+    /// Older live slots of ids added more than once while live (rare; `remove` deletes them too).
+    var duplicateSlots: [Int: [Int]] = [:]
+    var entry: Int32 = -1
+    /// The highest layer of the graph (-1 when empty).
+    public internal(set) var topLayer = -1
+    var random: UInt64
+    /// Slots whose stored form changed since `takeChangedSlots()`.
+    var changed: Set<Int> = []
+    let scratch = HNSWScratchPool()
 
+    /// An empty index.
     public init(dimension: Int, metric: FlatVectorIndex.Metric = .cosine, parameters: Parameters = Parameters()) {
         precondition(dimension > 0 && parameters.m >= 2, "dimension > 0 and m ≥ 2")
         self.dimension = dimension
         self.metric = metric
         self.parameters = parameters
+        m = parameters.m
         random = parameters.seed
     }
 
+    /// Live vectors.
     public var count: Int { ids.count - deletedCount }
 
-    /// Distance (lower is closer) between stored node `a` and vector `q`.
-    @inline(__always)
-    func distance(_ node: Int32, _ q: UnsafeBufferPointer<Float>) -> Float {
-        data.withUnsafeBufferPointer { all in
-            let row = UnsafeBufferPointer(rebasing: all[(Int(node) * dimension)..<((Int(node) + 1) * dimension)])
-            return metric == .l2 ? FlatVectorIndex.squaredDistance(row, q) : 1 - FlatVectorIndex.dot(row, q)
-        }
-    }
+    /// Link slots per node on layer 0 (count + 2m).
+    var stride0: Int { 1 + 2 * m }
+
+    /// The level (highest layer) of `slot`.
+    func level(of slot: Int) -> Int { (upperStart[slot + 1] - upperStart[slot]) / (1 + m) }
+
+    /// The live slot holding `id`, if any (the newest when it was added twice).
+    public func slot(of id: Int) -> Int? { slotByID[id] }
 
     mutating func nextLevel() -> Int {
         random = random &+ 0x9E37_79B9_7F4A_7C15
@@ -64,7 +96,7 @@ public struct HNSWIndex: Sendable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         z ^= z >> 31
         let u = (Double(z >> 11) + 0.5) * 0x1p-53
-        return Int(-log(u) / log(Double(parameters.m)))
+        return Int(-log(u) / log(Double(m)))
     }
 
     /// Inserts `vector` under `id`.
@@ -72,33 +104,59 @@ public struct HNSWIndex: Sendable {
         precondition(vector.count == dimension, "vector has \(vector.count) values, index has dimension \(dimension)")
         let v = metric == .cosine ? FlatVectorIndex.normalized(vector) : vector
         let node = Int32(ids.count), level = nextLevel()
-        data += v
-        ids.append(id)
-        deleted.append(false)
-        links.append(Array(repeating: [], count: level + 1))
+        appendSlot(id: id, vector: v, level: level)
         guard entry >= 0 else { entry = node; topLayer = level; return }
-        v.withUnsafeBufferPointer { q in
-            var current = entry
-            var layer = topLayer
-            while layer > level {
-                current = greedy(from: current, q, layer: layer)
-                layer -= 1
+        var current = entry
+        let entryLayer = min(level, topLayer)
+        if topLayer > level {
+            current = withGraph { g in
+                v.withUnsafeBufferPointer { q in
+                    var c = entry
+                    for layer in stride(from: topLayer, to: level, by: -1) { c = g.greedy(from: c, q.baseAddress!, layer: layer) }
+                    return c
+                }
             }
-            var seeds = [current]
-            for l in stride(from: min(level, topLayer), through: 0, by: -1) {
-                let candidates = searchLayer(q, seeds: seeds, ef: parameters.efConstruction, layer: l)
-                let chosen = selectNeighbours(candidates, count: parameters.m)
-                links[Int(node)][l] = chosen.map(\.node)
-                for n in chosen.map(\.node) { connect(n, to: node, layer: l) }
-                seeds = candidates.map(\.node)
+        }
+        var seeds = [current]
+        for layer in stride(from: entryLayer, through: 0, by: -1) {
+            let (candidates, chosen) = scratch.with(nodes: ids.count) { s in
+                withGraph { g in
+                    v.withUnsafeBufferPointer { q -> ([Neighbour], [Neighbour]) in
+                        let found = g.searchLayer(q.baseAddress!, seeds: seeds, ef: parameters.efConstruction,
+                                                  layer: layer, scratch: s, accept: nil)
+                        return (found, g.selectNeighbours(found, count: m))
+                    }
+                }
             }
+            setLinks(Int(node), layer: layer, chosen.map(\.node))
+            for n in chosen { connect(n.node, to: node, layer: layer) }
+            seeds = candidates.map(\.node)
         }
         if level > topLayer { topLayer = level; entry = node }
     }
 
+    /// Appends the storage of a new slot (no links yet).
+    private mutating func appendSlot(id: Int, vector: [Float], level: Int) {
+        let slot = ids.count
+        vectors.append(contentsOf: vector)
+        ids.append(id)
+        deleted.append(false)
+        level0.append(contentsOf: repeatElement(0, count: stride0))
+        upperLinks.append(contentsOf: repeatElement(0, count: level * (1 + m)))
+        upperStart.append(upperLinks.count)
+        if let older = slotByID[id] { duplicateSlots[id, default: []].append(older) }
+        slotByID[id] = slot
+        changed.insert(slot)
+    }
+
     /// Marks `id` deleted: never returned, still used to navigate.
     public mutating func remove(id: Int) {
-        for (i, x) in ids.enumerated() where x == id && !deleted[i] { deleted[i] = true; deletedCount += 1 }
+        guard let slot = slotByID.removeValue(forKey: id) else { return }
+        for s in [slot] + (duplicateSlots.removeValue(forKey: id) ?? []) where !deleted[s] {
+            deleted[s] = true
+            deletedCount += 1
+            changed.insert(s)
+        }
     }
 
     /// The `k` nearest live vectors to `query` that `filter` accepts, closest first; scores are
@@ -107,124 +165,58 @@ public struct HNSWIndex: Sendable {
         precondition(query.count == dimension, "query has \(query.count) values, index has dimension \(dimension)")
         guard k > 0, entry >= 0 else { return [] }
         let q = metric == .cosine ? FlatVectorIndex.normalized(query) : query
-        return q.withUnsafeBufferPointer { qp in
-            var current = entry
-            for layer in stride(from: topLayer, to: 0, by: -1) { current = greedy(from: current, qp, layer: layer) }
-            let accept: (Int32) -> Bool = { n in !deleted[Int(n)] && (filter?(ids[Int(n)]) ?? true) }
-            let found = searchLayer(qp, seeds: [current], ef: max(ef ?? parameters.efSearch, k), layer: 0, accept: accept)
-            return found.prefix(k).map { (ids[Int($0.node)], metric == .l2 ? -$0.distance : 1 - $0.distance) }
-        }
-    }
-
-    /// Greedy walk to the closest node on one layer.
-    func greedy(from start: Int32, _ q: UnsafeBufferPointer<Float>, layer: Int) -> Int32 {
-        var current = start, best = distance(start, q)
-        var improved = true
-        while improved {
-            improved = false
-            for n in links[Int(current)][layer] {
-                let d = distance(n, q)
-                if d < best { best = d; current = n; improved = true }
-            }
-        }
-        return current
-    }
-
-    /// Algorithm 2: the `ef` closest accepted nodes reachable from `seeds` on `layer`, closest first.
-    func searchLayer(_ q: UnsafeBufferPointer<Float>, seeds: [Int32], ef: Int, layer: Int,
-                     accept: (Int32) -> Bool = { _ in true }) -> [Neighbour] {
-        var visited = [UInt64](repeating: 0, count: (ids.count + 63) / 64)
-        var candidates = NeighbourHeap(closestFirst: true)
-        var results = NeighbourHeap(closestFirst: false)  // farthest on top
-        for s in seeds where visited[Int(s) >> 6] & (1 << (UInt64(s) & 63)) == 0 {
-            visited[Int(s) >> 6] |= 1 << (UInt64(s) & 63)
-            let n = Neighbour(node: s, distance: distance(s, q))
-            candidates.push(n)
-            if accept(s) { results.push(n) }
-        }
-        while results.count > ef { _ = results.pop() }
-        while let c = candidates.pop() {
-            if results.count >= ef, let worst = results.top, c.distance > worst.distance { break }
-            for n in links[Int(c.node)][layer] where visited[Int(n) >> 6] & (1 << (UInt64(n) & 63)) == 0 {
-                visited[Int(n) >> 6] |= 1 << (UInt64(n) & 63)
-                let d = distance(n, q)
-                if results.count < ef || d < results.top!.distance {
-                    candidates.push(Neighbour(node: n, distance: d))
-                    if accept(n) {
-                        results.push(Neighbour(node: n, distance: d))
-                        if results.count > ef { _ = results.pop() }
+        let width = max(ef ?? parameters.efSearch, k)
+        let found = scratch.with(nodes: ids.count) { s in
+            withGraph { g in
+                q.withUnsafeBufferPointer { qb -> [Neighbour] in
+                    let qp = qb.baseAddress!
+                    var current = entry
+                    for layer in stride(from: topLayer, to: 0, by: -1) { current = g.greedy(from: current, qp, layer: layer) }
+                    if deletedCount == 0 && filter == nil {
+                        return g.searchLayer(qp, seeds: [current], ef: width, layer: 0, scratch: s, accept: nil, limit: k)
+                    }
+                    return deleted.withUnsafeBufferPointer { dead in
+                        g.searchLayer(qp, seeds: [current], ef: width, layer: 0, scratch: s, accept: { n in
+                            !dead[Int(n)] && (filter?(ids[Int(n)]) ?? true)
+                        }, limit: k)
                     }
                 }
             }
         }
-        var out = [Neighbour]()
-        while let r = results.pop() { out.append(r) }
-        return out.reversed()
+        return found.map { (ids[Int($0.node)], metric == .l2 ? -$0.distance : 1 - $0.distance) }
     }
 
-    /// Algorithm 4 (the heuristic): keep a candidate only if it is closer to the new node than
-    /// to every neighbour already kept; `candidates` closest first.
-    func selectNeighbours(_ candidates: [Neighbour], count: Int) -> [Neighbour] {
-        var kept = [Neighbour]()
-        for c in candidates {
-            if kept.count >= count { break }
-            let diverse = data.withUnsafeBufferPointer { all -> Bool in
-                let cv = UnsafeBufferPointer(rebasing: all[(Int(c.node) * dimension)..<((Int(c.node) + 1) * dimension)])
-                return kept.allSatisfy { distance($0.node, cv) > c.distance }
-            }
-            if diverse { kept.append(c) }
-        }
-        return kept
-    }
-
-    /// Adds `node` to `n`'s links on `layer`, re-selecting when the list is over its limit.
+    /// Adds `node` to `n`'s links on `layer`, re-selecting by the heuristic when the list is over its limit.
     mutating func connect(_ n: Int32, to node: Int32, layer: Int) {
-        let limit = layer == 0 ? 2 * parameters.m : parameters.m
-        links[Int(n)][layer].append(node)
-        guard links[Int(n)][layer].count > limit else { return }
-        let neighbours = data.withUnsafeBufferPointer { all -> [Neighbour] in
-            let nv = UnsafeBufferPointer(rebasing: all[(Int(n) * dimension)..<((Int(n) + 1) * dimension)])
-            return links[Int(n)][layer].map { Neighbour(node: $0, distance: distance($0, nv)) }.sorted { $0.distance < $1.distance }
-        }
-        links[Int(n)][layer] = selectNeighbours(neighbours, count: limit).map(\.node)
+        let limit = layer == 0 ? 2 * m : m
+        let list = withGraph { g in g.linkedList(adding: node, to: n, layer: layer, limit: limit) }
+        setLinks(Int(n), layer: layer, list)
     }
-}
 
-/// A node and its distance to the query.
-struct Neighbour {
-    var node: Int32
-    var distance: Float
-}
-
-/// A binary heap of neighbours: closest on top, or farthest on top.
-struct NeighbourHeap {
-    private var items: [Neighbour] = []
-    let closestFirst: Bool
-    init(closestFirst: Bool) { self.closestFirst = closestFirst }
-    var count: Int { items.count }
-    var top: Neighbour? { items.first }
-    @inline(__always) func above(_ a: Neighbour, _ b: Neighbour) -> Bool {
-        closestFirst ? a.distance < b.distance : a.distance > b.distance
-    }
-    mutating func push(_ x: Neighbour) {
-        items.append(x)
-        var i = items.count - 1
-        while i > 0, above(items[i], items[(i - 1) / 2]) { items.swapAt(i, (i - 1) / 2); i = (i - 1) / 2 }
-    }
-    mutating func pop() -> Neighbour? {
-        guard !items.isEmpty else { return nil }
-        items.swapAt(0, items.count - 1)
-        let out = items.removeLast()
-        var i = 0
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var best = i
-            if l < items.count, above(items[l], items[best]) { best = l }
-            if r < items.count, above(items[r], items[best]) { best = r }
-            if best == i { break }
-            items.swapAt(i, best)
-            i = best
+    /// Replaces `slot`'s links on `layer` (at most the layer's limit).
+    mutating func setLinks(_ slot: Int, layer: Int, _ list: [Int32]) {
+        let start = layer == 0 ? slot * stride0 : upperStart[slot] + (layer - 1) * (1 + m)
+        if layer == 0 {
+            level0[start] = Int32(list.count)
+            for (i, n) in list.enumerated() { level0[start + 1 + i] = n }
+        } else {
+            upperLinks[start] = Int32(list.count)
+            for (i, n) in list.enumerated() { upperLinks[start + 1 + i] = n }
         }
-        return out
+        changed.insert(slot)
+    }
+
+    /// Runs `body` with raw views of the storage (valid only inside).
+    func withGraph<R>(_ body: (HNSWGraphView) throws -> R) rethrows -> R {
+        try vectors.withUnsafeBufferPointer { v in
+            try level0.withUnsafeBufferPointer { l0 in
+                try upperLinks.withUnsafeBufferPointer { up in
+                    try upperStart.withUnsafeBufferPointer { starts in
+                        try body(HNSWGraphView(vectors: v, level0: l0, upper: up, upperStart: starts,
+                                               dimension: dimension, m: m, isL2: metric == .l2))
+                    }
+                }
+            }
+        }
     }
 }
