@@ -82,7 +82,7 @@ let package = Package(
         // Retrieval: BM25 (and, to come, embeddings, HNSW, hybrid search, the SQLite store).
         .target(name: "Retrieval", dependencies: ["ModelFiles"], swiftSettings: modelSettings),
         .executableTarget(name: "tern", dependencies: [
-            "Training", "Corpus", "Generation", "Architectures", "Tokenization", "ModelFiles", "Compute", "Server",
+            "Training", "Corpus", "Generation", "Architectures", "Tokenization", "ModelFiles", "Compute", "Server", "Retrieval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: modelSettings),
         .target(name: "TestSupport", dependencies: ["ModelFiles", "Compute"], path: "Tests/TestSupport"),

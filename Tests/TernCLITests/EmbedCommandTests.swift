@@ -34,3 +34,34 @@ import TestSupport
         #expect(r.stderr.contains("/nonexistent-model/config.json: no such file"), "\(r.stderr)")
     }
 }
+
+/// `tern embed --input … --output vectors.npy`: the same vectors as embedding the texts one call at a time.
+@Suite struct EmbedBatchModeTests {
+    @Test(.enabled(if: EmbedCommandTests.modelInstalled, "all-MiniLM-L6-v2 not installed"))
+    func npyRowsEqualTheSingleCallVectors() throws {
+        let texts = ["The cat sat on the mat.", "", "Ünïcode and 中文 text", "A longer sentence about vector search and graphs.",
+                     "short"]
+        let dir = temporaryPath("embed-batch")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let jsonl = texts.enumerated().map { i, t in
+            String(decoding: try! JSONSerialization.data(withJSONObject: i % 2 == 0 ? ["text": t] as Any : t,
+                                                          options: .fragmentsAllowed), as: UTF8.self)
+        }.joined(separator: "\n") + "\n"
+        try jsonl.write(toFile: dir + "/texts.jsonl", atomically: true, encoding: .utf8)
+        let r = try TernBinary.run(["embed", "--input", dir + "/texts.jsonl", "--output", dir + "/v.npy", "--batch", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let single = try TernBinary.run(["embed", "--json"] + texts.flatMap { ["--text", $0] })
+        let out = try #require(try JSONSerialization.jsonObject(with: Data(single.stdout.utf8)) as? [String: Any])
+        let data = try #require(out["data"] as? [[String: Any]])
+        let values = try Numpy.readFloat32(dir + "/v.npy")
+        try #require(values.count == texts.count * 384)
+        var worst = 0.0
+        for (i, item) in data.enumerated() {
+            let theirs = try #require(item["embedding"] as? [Double])
+            for j in 0..<384 { worst = max(worst, abs(Double(values[i * 384 + j]) - theirs[j])) }
+        }
+        #expect(worst < 1e-5, "largest difference \(worst)")
+        let bad = try TernBinary.run(["embed", "--input", dir + "/missing.jsonl", "--output", dir + "/x.npy"])
+        #expect(bad.status != 0 && bad.stderr.contains("missing.jsonl"))
+    }
+}
