@@ -62,13 +62,22 @@ struct HNSWGraphView {
             if accept?(s) ?? true { results.push(n) }
         }
         while results.count > ef { _ = results.pop() }
+        let tags = scratch.tags, epoch = scratch.epoch, pending = scratch.pending
+        var touched: Float = 0
         while candidates.count > 0 {
             let c = candidates.pop()
             if results.count >= ef, c.distance > results.top.distance { break }
+            // Unvisited neighbours first, then their distances: the vector loads of one distance
+            // overlap the arithmetic of the one before (a touch of the next row stands in for a prefetch).
             let list = links(c.node, layer: layer)
+            var fresh = 0
             for i in 0..<Int(list[0]) {
                 let n = list[i &+ 1]
-                guard scratch.visit(n) else { continue }
+                if tags[Int(n)] != epoch { tags[Int(n)] = epoch; pending[fresh] = n; fresh &+= 1 }
+            }
+            for j in 0..<fresh {
+                let n = pending[j]
+                if j &+ 1 < fresh { touched += row(pending[j &+ 1])[0] }
                 let d = distance(n, q)
                 if results.count < ef || d < results.top.distance {
                     candidates.push(Neighbour(node: n, distance: d))
@@ -79,6 +88,7 @@ struct HNSWGraphView {
                 }
             }
         }
+        scratch.sink = touched
         while results.count > limit { _ = results.pop() }
         var out = [Neighbour](repeating: Neighbour(node: 0, distance: 0), count: results.count)
         var i = results.count

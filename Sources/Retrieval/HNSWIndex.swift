@@ -119,7 +119,7 @@ public struct HNSWIndex: Sendable {
         }
         var seeds = [current]
         for layer in stride(from: entryLayer, through: 0, by: -1) {
-            let (candidates, chosen) = scratch.with(nodes: ids.count) { s in
+            let (candidates, chosen) = scratch.with(nodes: ids.count, maxLinks: stride0) { s in
                 withGraph { g in
                     v.withUnsafeBufferPointer { q -> ([Neighbour], [Neighbour]) in
                         let found = g.searchLayer(q.baseAddress!, seeds: seeds, ef: parameters.efConstruction,
@@ -166,7 +166,7 @@ public struct HNSWIndex: Sendable {
         guard k > 0, entry >= 0 else { return [] }
         let q = metric == .cosine ? FlatVectorIndex.normalized(query) : query
         let width = max(ef ?? parameters.efSearch, k)
-        let found = scratch.with(nodes: ids.count) { s in
+        let found = scratch.with(nodes: ids.count, maxLinks: stride0) { s in
             withGraph { g in
                 q.withUnsafeBufferPointer { qb -> [Neighbour] in
                     let qp = qb.baseAddress!

@@ -81,16 +81,24 @@ final class HNSWSearchScratch: @unchecked Sendable {
     private(set) var tags: UnsafeMutablePointer<UInt16>
     private(set) var capacity: Int
     private(set) var epoch: UInt16 = 0
+    /// Unvisited neighbours of the node being expanded (room for any list length).
+    private(set) var pending: UnsafeMutablePointer<Int32>
+    /// Where the search's prefetch touches are summed, so that the compiler keeps them.
+    var sink: Float = 0
     let candidates = NeighbourQueue(farthestOnTop: false)
     let results = NeighbourQueue(farthestOnTop: true)
 
-    init(nodes: Int) {
+    init(nodes: Int, maxLinks: Int) {
+        pending = .allocate(capacity: maxLinks)
         capacity = max(nodes, 1024)
         tags = .allocate(capacity: capacity)
         tags.initialize(repeating: 0, count: capacity)
     }
 
-    deinit { tags.deallocate() }
+    deinit {
+        tags.deallocate()
+        pending.deallocate()
+    }
 
     /// Starts a search over `nodes` slots: every slot unvisited, both heaps empty.
     func begin(nodes: Int) {
@@ -126,8 +134,8 @@ final class HNSWScratchPool: Sendable {
     let keep = 8
 
     /// Runs `body` with a scratch buffer sized for `nodes`.
-    func with<R>(nodes: Int, _ body: (HNSWSearchScratch) throws -> R) rethrows -> R {
-        let scratch = free.withLock { $0.popLast() } ?? HNSWSearchScratch(nodes: nodes)
+    func with<R>(nodes: Int, maxLinks: Int, _ body: (HNSWSearchScratch) throws -> R) rethrows -> R {
+        let scratch = free.withLock { $0.popLast() } ?? HNSWSearchScratch(nodes: nodes, maxLinks: maxLinks)
         defer { free.withLock { if $0.count < keep { $0.append(scratch) } } }
         scratch.begin(nodes: nodes)
         return try body(scratch)

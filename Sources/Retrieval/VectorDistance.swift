@@ -26,7 +26,7 @@ enum VectorDistance {
                           rb.loadUnaligned(fromByteOffset: i &* 4, as: SIMD16<Float>.self))
             i &+= 16
         }
-        var s = ((s0 + s1) + (s2 + s3)).sum()
+        var s = horizontalSum((s0 + s1) + (s2 + s3))
         while i < count { s = s.addingProduct(a[i], b[i]); i &+= 1 }
         return s
     }
@@ -59,9 +59,18 @@ enum VectorDistance {
             s0.addProduct(d, d)
             i &+= 16
         }
-        var s = ((s0 + s1) + (s2 + s3)).sum()
+        var s = horizontalSum((s0 + s1) + (s2 + s3))
         while i < count { let d = a[i] - b[i]; s = s.addingProduct(d, d); i &+= 1 }
         return s
+    }
+
+    /// Σ of the 16 lanes by halving (`SIMD16.sum()` compiles to a slow chain of scalar inserts).
+    @inline(__always)
+    static func horizontalSum(_ v: SIMD16<Float>) -> Float {
+        let a = v.lowHalf + v.highHalf
+        let b = a.lowHalf + a.highHalf
+        let c = b.lowHalf + b.highHalf
+        return c[0] + c[1]
     }
 
     /// The reference for `dot`: one running sum in index order.

@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""HNSW side by side: Tern (`tern bench hnsw`) vs hnswlib, same M / efConstruction / efSearch, 1 thread.
+
+Datasets (cached as .npy in WORK):
+  minilm: all-MiniLM-L6-v2 embeddings, made by `tern embed --input … --output …`, of text chunks
+          (~200 words, exact duplicates dropped) from documentation folders given with --roots
+          (HTML, .txt, gzip/dictzip text); shuffled with seed 0, the first --nq chunks held out as
+          queries (their first 32 words), the next --n are the base. Metric: inner product.
+  gauss:  N(0,1) float32, base numpy default_rng(0) (n × 384), queries default_rng(1); metric L2.
+Each round runs both sides (the order alternates); QPS and build seconds are medians over rounds.
+hnswlib's QPS is one knn_query call over all queries (num_threads=1); Tern's is one search call per
+query inside the Swift process. Recall@10 is tie-aware: a returned id counts when its exact score
+is ≥ the exact 10th-best score − 1e-6 (scores from one float32 numpy matrix for both sides).
+
+usage: vectors_vs_hnswlib.py WORK [--datasets gauss,minilm] [--roots DIR ...] [--tern .build/release/tern]
+                             [--n 100000] [--nq 1000] [--rounds 3] [--m 16] [--ef-construction 200]
+                             [--ef 16,32,64,128] [--k 10] [--subset N]
+Needs: hnswlib (0.8), numpy, lxml, threadpoolctl; for minilm the all-MiniLM-L6-v2 Tern finds.
+"""
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import random
+import statistics
+import subprocess
+import tempfile
+import time
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CHUNK_WORDS = 200
+QUERY_WORDS = 32
+
+
+# ---------------------------------------------------------------- corpus and vectors
+
+def file_text(path):
+    """The readable text of one documentation file, or None."""
+    low = path.lower()
+    try:
+        if low.endswith((".html", ".htm")):
+            import lxml.html
+            root = lxml.html.parse(path).getroot()
+            if root is None:
+                return None
+            for bad in root.xpath("//script|//style|//nav"):
+                bad.drop_tree()
+            body = root.find("body")
+            return (body if body is not None else root).text_content()
+        if low.endswith((".gz", ".dz")):
+            with gzip.open(path, "rb") as f:
+                raw = f.read(50_000_000)
+            if b"\0" in raw[:4096]:
+                return None
+            return raw.decode("utf-8", "replace")
+        if low.endswith((".txt", ".text")) or "." not in os.path.basename(path):
+            with open(path, "rb") as f:
+                raw = f.read(20_000_000)
+            if b"\0" in raw[:4096]:
+                return None
+            return raw.decode("utf-8", "replace")
+    except (OSError, ValueError, EOFError):
+        return None
+    return None
+
+
+def chunks(roots):
+    """~200-word chunks of every readable file under `roots`, exact duplicates dropped, in walk order."""
+    seen, out = set(), []
+    for root in roots:
+        for folder, dirs, files in os.walk(root, followlinks=True):
+            dirs.sort()
+            for name in sorted(files):
+                text = file_text(os.path.join(folder, name))
+                if not text:
+                    continue
+                words = text.split()
+                for i in range(0, len(words), CHUNK_WORDS):
+                    piece = words[i:i + CHUNK_WORDS]
+                    if len(piece) < 20:
+                        continue
+                    chunk = " ".join(piece)
+                    h = hashlib.blake2b(chunk.encode(), digest_size=16).digest()
+                    if h not in seen:
+                        seen.add(h)
+                        out.append(chunk)
+    return out
+
+
+def embed(tern, texts, path):
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+        for t in texts:
+            f.write(json.dumps(t) + "\n")
+    try:
+        subprocess.run([tern, "embed", "--input", f.name, "--output", path, "--batch", "32"], check=True)
+    finally:
+        os.unlink(f.name)
+
+
+def minilm(a):
+    base_path = os.path.join(a.work, f"minilm_base_{a.n}.npy")
+    query_path = os.path.join(a.work, f"minilm_queries_{a.nq}.npy")
+    if not (os.path.exists(base_path) and os.path.exists(query_path)):
+        if not a.roots:
+            raise SystemExit("minilm: give --roots (documentation folders) to build the corpus")
+        texts = chunks(a.roots)
+        random.Random(0).shuffle(texts)
+        if len(texts) < a.n + a.nq:
+            print(f"minilm: only {len(texts)} chunks, using {len(texts) - a.nq} as the base")
+        queries = [" ".join(t.split()[:QUERY_WORDS]) for t in texts[:a.nq]]
+        base = texts[a.nq:a.nq + a.n]
+        with open(os.path.join(a.work, "minilm_texts.json"), "w") as f:
+            json.dump({"queries": queries, "base_count": len(base), "roots": a.roots}, f)
+        embed(a.tern, queries, query_path)
+        embed(a.tern, base, base_path)
+    return np.load(base_path), np.load(query_path), "ip"
+
+
+def gauss(a):
+    xb = np.random.default_rng(0).standard_normal((a.n, 384), dtype=np.float32)
+    xq = np.random.default_rng(1).standard_normal((a.nq, 384), dtype=np.float32)
+    return xb, xq, "l2"
+
+
+# ---------------------------------------------------------------- the two sides
+
+def run_tern(a, base_path, query_path, metric, efs):
+    out = os.path.join(a.work, "tern_ids.npy")
+    r = subprocess.run([a.tern, "bench", "hnsw", "--base", base_path, "--queries", query_path, "--metric", metric,
+                        "--m", str(a.m), "--ef-construction", str(a.ef_construction), "--ef", ",".join(map(str, efs)),
+                        "--k", str(a.k), "--out", out, "--json"], check=True, capture_output=True, text=True)
+    res = json.loads(r.stdout)
+    ids = np.load(out).reshape(len(efs), -1, a.k)
+    return {"build_s": res["buildSeconds"], "index_bytes": res["indexBytes"],
+            "qps": {s["ef"]: s["qps"] for s in res["search"]}, "ids": {ef: ids[i] for i, ef in enumerate(efs)}}
+
+
+def run_hnswlib(a, xb, xq, metric, efs):
+    import hnswlib
+    p = hnswlib.Index(space=metric, dim=xb.shape[1])
+    p.init_index(max_elements=len(xb), ef_construction=a.ef_construction, M=a.m, random_seed=100)
+    t0 = time.perf_counter()
+    p.add_items(xb, np.arange(len(xb)), num_threads=1)
+    build = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as td:
+        p.save_index(os.path.join(td, "h.bin"))
+        size = os.path.getsize(os.path.join(td, "h.bin"))
+    qps, ids = {}, {}
+    for ef in efs:
+        p.set_ef(ef)
+        t0 = time.perf_counter()
+        lab, _ = p.knn_query(xq, k=a.k, num_threads=1)
+        qps[ef] = len(xq) / (time.perf_counter() - t0)
+        ids[ef] = lab.astype(np.int64)
+    return {"build_s": build, "index_bytes": size, "qps": qps, "ids": ids}
+
+
+# ---------------------------------------------------------------- truth and the table
+
+def tie_aware_recall(xb, xq, metric, k, found_sets):
+    """found_sets: {name: (nq, k) ids}; returns {name: recall@k}, counting an id when its exact
+    score ≥ the exact k-th best − 1e-6 (all scores from one float32 matrix per query block)."""
+    hits = {name: 0 for name in found_sets}
+    norms = (xb * xb).sum(1)
+    with threadpool_limits(1):
+        for s in range(0, len(xq), 100):
+            q = xq[s:s + 100]
+            sc = q @ xb.T
+            if metric == "l2":
+                sc = 2 * sc - (q * q).sum(1)[:, None] - norms[None, :]
+            kth = -np.partition(-sc, k - 1, axis=1)[:, k - 1]
+            for name, ids in found_sets.items():
+                block = ids[s:s + 100, :k]
+                valid = block >= 0
+                got = np.take_along_axis(sc, np.where(valid, block, 0), 1)
+                hits[name] += int(((got >= kth[:, None] - 1e-6) & valid).sum())
+    return {name: h / (len(xq) * k) for name, h in hits.items()}
+
+
+def bench(a, name, xb, xq, metric, efs):
+    if a.subset:
+        xb = xb[:a.subset]
+    base_path = os.path.join(a.work, f"{name}_base_run.npy")
+    query_path = os.path.join(a.work, f"{name}_queries_run.npy")
+    np.save(base_path, np.ascontiguousarray(xb, dtype=np.float32))
+    np.save(query_path, np.ascontiguousarray(xq, dtype=np.float32))
+    rounds = {"tern": [], "hnswlib": []}
+    for r in range(a.rounds):
+        order = ("tern", "hnswlib") if r % 2 == 0 else ("hnswlib", "tern")
+        for side in order:
+            run = run_tern(a, base_path, query_path, metric, efs) if side == "tern" else run_hnswlib(a, xb, xq, metric, efs)
+            rounds[side].append(run)
+            print(f"[{name}] round {r + 1} {side}: build {run['build_s']:.1f} s, QPS "
+                  + " ".join(f"ef{ef}={run['qps'][ef]:.0f}" for ef in efs), flush=True)
+    recalls = {ef: tie_aware_recall(xb, xq, metric, a.k, {s: rounds[s][-1]["ids"][ef] for s in rounds}) for ef in efs}
+    med = lambda side, f: statistics.median(f(run) for run in rounds[side])  # noqa: E731
+    res = {"dataset": name, "n": len(xb), "nq": len(xq), "d": xb.shape[1], "metric": metric, "m": a.m,
+           "ef_construction": a.ef_construction, "k": a.k, "rounds": a.rounds, "loadavg": os.getloadavg(),
+           "build_s": {s: med(s, lambda run: run["build_s"]) for s in rounds},
+           "index_bytes": {s: rounds[s][-1]["index_bytes"] for s in rounds}, "search": {}}
+    print(f"\n{name}: {len(xb)} × {xb.shape[1]} {metric}, {len(xq)} queries, M {a.m}, efConstruction "
+          f"{a.ef_construction}, 1 thread, median of {a.rounds} round(s)")
+    print(f"{'ef':>5} {'recall Tern':>12} {'recall hnswlib':>15} {'QPS Tern':>10} {'QPS hnswlib':>12} {'Tern/hnswlib':>13}")
+    for ef in efs:
+        qt, qh = med("tern", lambda run: run["qps"][ef]), med("hnswlib", lambda run: run["qps"][ef])
+        res["search"][ef] = {"recall_tern": recalls[ef]["tern"], "recall_hnswlib": recalls[ef]["hnswlib"],
+                             "qps_tern": qt, "qps_hnswlib": qh, "ratio": qt / qh}
+        print(f"{ef:>5} {recalls[ef]['tern']:>12.4f} {recalls[ef]['hnswlib']:>15.4f} {qt:>10.0f} {qh:>12.0f} {qt / qh:>12.2f}×")
+    print(f"build s (1 thread): Tern {res['build_s']['tern']:.1f}, hnswlib {res['build_s']['hnswlib']:.1f}; "
+          f"index bytes: Tern {res['index_bytes']['tern']:,}, hnswlib {res['index_bytes']['hnswlib']:,}\n")
+    with open(os.path.join(a.work, f"results_{name}_{len(xb)}.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("work")
+    ap.add_argument("--datasets", default="gauss,minilm")
+    ap.add_argument("--roots", nargs="*", default=[])
+    ap.add_argument("--tern", default=os.path.join(HERE, "..", ".build", "release", "tern"))
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--nq", type=int, default=1_000)
+    ap.add_argument("--subset", type=int, default=0, help="use only the first N base vectors (development)")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--m", type=int, default=16)
+    ap.add_argument("--ef-construction", type=int, default=200)
+    ap.add_argument("--ef", default="16,32,64,128")
+    ap.add_argument("--k", type=int, default=10)
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    efs = [int(e) for e in a.ef.split(",")]
+    for name in a.datasets.split(","):
+        xb, xq, metric = {"gauss": gauss, "minilm": minilm}[name](a)
+        bench(a, name, xb, xq, metric, efs)
+
+
+if __name__ == "__main__":
+    main()
