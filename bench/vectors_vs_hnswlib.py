@@ -53,7 +53,7 @@ def file_text(path):
             return (body if body is not None else root).text_content()
         if low.endswith((".gz", ".dz")):
             with gzip.open(path, "rb") as f:
-                raw = f.read(50_000_000)
+                raw = f.read(200_000_000)
             if b"\0" in raw[:4096]:
                 return None
             return raw.decode("utf-8", "replace")
