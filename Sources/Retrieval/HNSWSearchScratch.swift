@@ -32,7 +32,7 @@ final class NeighbourQueue {
 
     @inline(__always) func removeAll() { count = 0 }
 
-    func push(_ x: Neighbour) {
+    @inline(__always) func push(_ x: Neighbour) {
         if count == capacity { grow() }
         var i = count
         count &+= 1
@@ -46,7 +46,7 @@ final class NeighbourQueue {
     }
 
     /// Removes and returns the top (valid only when `count > 0`).
-    func pop() -> Neighbour {
+    @inline(__always) func pop() -> Neighbour {
         let out = base[0]
         count &-= 1
         guard count > 0 else { return out }
