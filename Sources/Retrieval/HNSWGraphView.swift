@@ -81,6 +81,8 @@ struct HNSWGraphView {
                 let d = distance(n, q)
                 if results.count < ef || d < results.top.distance {
                     candidates.push(Neighbour(node: n, distance: d))
+                    // Its link list will be read when it is expanded: start that load now.
+                    touched += Float(links(n, layer: layer)[0])
                     if accept?(n) ?? true {
                         results.push(Neighbour(node: n, distance: d))
                         if results.count > ef { _ = results.pop() }
