@@ -28,15 +28,15 @@ public struct HNSWIndex: Sendable {
     public let metric: FlatVectorIndex.Metric
     public var parameters: Parameters
     /// Row-major vectors (normalised for cosine), `count × dimension`.
-    private(set) var data: [Float] = []
-    public private(set) var ids: [Int] = []
+    var data: [Float] = []
+    public internal(set) var ids: [Int] = []
     /// links[node][layer]: neighbour nodes.
-    private(set) var links: [[[Int32]]] = []
-    private var deleted: [Bool] = []
-    private var deletedCount = 0
-    private var entry: Int32 = -1
-    private var topLayer = -1
-    private var random: UInt64
+    var links: [[[Int32]]] = []
+    var deleted: [Bool] = []
+    var deletedCount = 0
+    var entry: Int32 = -1
+    var topLayer = -1
+    var random: UInt64
 
     public init(dimension: Int, metric: FlatVectorIndex.Metric = .cosine, parameters: Parameters = Parameters()) {
         precondition(dimension > 0 && parameters.m >= 2, "dimension > 0 and m ≥ 2")
