@@ -100,7 +100,8 @@ let package = Package(
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Tokenization", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Architectures", "Autodiff", "Compute", "ModelFiles", "Tokenization", "TestSupport"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "ModelFiles", "TestSupport"]),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "ModelFiles", "TestSupport"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "ModelFiles", "Architectures", "TestSupport",
+                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TernCLITests", dependencies: ["TestSupport", "tern"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Generation", "Tokenization", "TestSupport", .product(name: "Logging", package: "swift-log"),

@@ -181,7 +181,8 @@ public struct SourceLoader: Sendable {
             }
             guard let doc = next else { break }
             // Records without an id are named by their line; a repeated id gets its line too.
-            var key = doc.id.isEmpty ? "line\(doc.origin.line)" : doc.id
+            // (The reader names an id-less record `path/index`.)
+            var key = doc.id.isEmpty || doc.id.hasPrefix(path + "/") ? "line\(doc.origin.line)" : doc.id
             if seen[key] != nil { key += "@line\(doc.origin.line)" }
             seen[key] = doc.origin.line
             let source = "\(path)#\(key)"
