@@ -148,7 +148,7 @@ public struct SourceLoader: Sendable {
         if format == .html {
             let page = Self.extractor.extract(bytes)
             title = page.title
-            // One extracted block per line: make each a paragraph for the structure chunker.
+            // One extracted block per line (headings as Markdown): make each a block for the structure chunker.
             text = page.text.split(separator: "\n", omittingEmptySubsequences: true).joined(separator: "\n\n")
         } else {
             if let bad = bytes.withUnsafeBytes({ UTF8Validation.firstInvalidOffset($0) }) {
@@ -208,7 +208,9 @@ public struct SourceLoader: Sendable {
 
     /// The default configuration is valid by construction, so this cannot fail.
     private static let extractor: HTMLExtractor = {
-        guard let extractor = try? HTMLExtractor() else { fatalError("HTMLExtractor's default configuration is invalid") }
+        var configuration = HTMLExtractionConfiguration()
+        configuration.markdownHeadings = true
+        guard let extractor = try? HTMLExtractor(configuration: configuration) else { fatalError("HTMLExtractor's default configuration is invalid") }
         return extractor
     }()
 }
