@@ -125,12 +125,15 @@ struct RagSearchOptions: ParsableArguments {
     @Option(name: .customLong("vector-weight"), help: "Weighted fusion: the vector list's weight (BM25 gets the rest).") var vectorWeight = 0.5
     @Option(help: "HNSW efSearch (default the store's).") var ef: Int?
     @Option(help: "Only documents whose source starts with this.") var source: String?
+    @Option(name: .customLong("where"), help: "Only documents whose metadata field has this value: key=value (repeatable).")
+    var filters: [String] = []
 
     func validate() throws {
         guard SearchMode(rawValue: mode) != nil else { throw ValidationError("--mode must be vector, bm25 or hybrid") }
         guard ["rrf", "weighted"].contains(fusion) else { throw ValidationError("--fusion must be rrf or weighted") }
         guard (1...10_000).contains(k) else { throw ValidationError("--k must be between 1 and 10000") }
         if let ef, ef < 1 { throw ValidationError("--ef must be ≥ 1") }
+        for f in filters where !f.contains("=") { throw ValidationError("--where takes key=value, not \(f)") }
     }
 
     var options: SearchOptions {
@@ -138,6 +141,10 @@ struct RagSearchOptions: ParsableArguments {
         o.fusion = fusion == "weighted" ? .weighted(vectorWeight: vectorWeight) : .reciprocalRank(k: 60)
         o.ef = ef
         o.sourcePrefix = source
+        for f in filters {
+            let parts = f.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            o.metadata[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
         return o
     }
 }

@@ -192,6 +192,35 @@ func prose(_ seed: UInt64, paragraphs: Int) -> String {
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 }.prefix(3))")
     }
 
+    @Test func searchesFilterByMetadataAndSource() throws {
+        let root = temporaryPath("kb-filter")
+        try FileManager.default.createDirectory(atPath: root + "/docs", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var lines = ""
+        for i in 0..<60 {
+            let record: [String: Any] = ["id": "r\(i)", "text": prose(UInt64(100 + i), paragraphs: 1), "shelf": i % 3 == 0 ? "north" : "south",
+                                         "year": 1900 + i % 4]
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self) + "\n"
+        }
+        try writeFileAtomically(path: root + "/docs/a.jsonl", bytes: Array(lines.utf8))
+        try writeFileAtomically(path: root + "/docs/b.md", bytes: Array(prose(7, paragraphs: 8).utf8))
+        let store = try KnowledgeStore.openOrCreate(path: root + "/kb.sqlite", settings: smallSettings())
+        try KnowledgeIndexer(store: store, embed: hashedEmbedding).index(paths: [root + "/docs"])
+        let searcher = KnowledgeSearcher(store: store, embed: hashedEmbedding)
+        for mode in SearchMode.allCases {
+            var options = SearchOptions(k: 40, mode: mode)
+            options.metadata = ["shelf": "north", "year": "1900"]
+            let hits = try searcher.search("river bridge lantern granite", options: options)
+            // Records 0, 12, 24, 36, 48 are north and 1900.
+            #expect(Set(hits.map(\.source)).isSubset(of: Set([0, 12, 24, 36, 48].map { root + "/docs/a.jsonl#r\($0)" })), "\(mode)")
+            #expect(Set(hits.map(\.source)).count == 5, "\(mode): every matching record has a chunk with a shared word")
+            options.metadata = [:]
+            options.sourcePrefix = root + "/docs/b"
+            let inB = try searcher.search("river bridge lantern granite", options: options)
+            #expect(!inB.isEmpty && inB.allSatisfy { $0.source == root + "/docs/b.md" }, "\(mode)")
+        }
+    }
+
     @Test func filesThatAreNotStoresAreRefusedByName() throws {
         let root = temporaryPath("kb-bad")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)

@@ -10,12 +10,15 @@ public struct SourceDocument: Sendable, Equatable {
     public var title: String?
     public var text: String
     public var format: SourceFormat
+    /// Fields to filter searches by (a JSONL record's other fields, scalars as text).
+    public var metadata: [String: String]
 
-    public init(source: String, title: String? = nil, text: String, format: SourceFormat) {
+    public init(source: String, title: String? = nil, text: String, format: SourceFormat, metadata: [String: String] = [:]) {
         self.source = source
         self.title = title
         self.text = text
         self.format = format
+        self.metadata = metadata
     }
 }
 
@@ -192,7 +195,15 @@ public struct SourceLoader: Sendable {
             }
             var title: String?
             if case .string(let t)? = doc[metadata: "title"] { title = t }
-            docs.append(SourceDocument(source: source, title: title, text: doc.text, format: .jsonl))
+            var metadata = [String: String]()
+            for (key, value) in doc.metadata {
+                switch value {
+                case .string(let s): metadata[key] = s
+                case .number, .bool: metadata[key] = String(decoding: value.serialized(), as: UTF8.self)
+                default: continue
+                }
+            }
+            docs.append(SourceDocument(source: source, title: title, text: doc.text, format: .jsonl, metadata: metadata))
         }
         return (docs, issues)
     }

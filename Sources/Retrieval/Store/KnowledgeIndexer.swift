@@ -115,7 +115,8 @@ public final class KnowledgeIndexer {
 
     private func add(_ document: SourceDocument) throws(KnowledgeStoreError) {
         try guardUsable()
-        let hash = Self.contentHash(document.text)
+        let hash = Self.contentHash(document.text + "\u{0}" + (document.title ?? "") + "\u{0}"
+            + document.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{0}"))
         let stored = try store.read { db -> (id: Int, hash: String, chunks: [String: (id: Int, termCount: Int)])? in
             guard let row = try Row.fetchOne(db, sql: "SELECT id, content_hash FROM documents WHERE source = ?",
                                              arguments: [document.source]) else { return nil }
@@ -226,13 +227,18 @@ public final class KnowledgeIndexer {
     private func writeDocument(_ db: Database, _ plan: DocumentPlan) throws -> Int {
         let d = plan.document
         let now = Date().timeIntervalSince1970
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let metadata = String(decoding: try encoder.encode(d.metadata), as: UTF8.self)
         if let id = plan.existingID {
-            try db.execute(sql: "UPDATE documents SET content_hash = ?, title = ?, format = ?, bytes = ?, chunk_count = ?, indexed_at = ? WHERE id = ?",
-                           arguments: [plan.contentHash, d.title, d.format.rawValue, d.text.utf8.count, plan.chunks.count, now, id])
+            try db.execute(sql: """
+                UPDATE documents SET content_hash = ?, title = ?, format = ?, bytes = ?, chunk_count = ?, indexed_at = ?, metadata = ? WHERE id = ?
+                """, arguments: [plan.contentHash, d.title, d.format.rawValue, d.text.utf8.count, plan.chunks.count, now, metadata, id])
             return id
         }
-        try db.execute(sql: "INSERT INTO documents(source, content_hash, title, format, bytes, chunk_count, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [d.source, plan.contentHash, d.title, d.format.rawValue, d.text.utf8.count, plan.chunks.count, now])
+        try db.execute(sql: """
+            INSERT INTO documents(source, content_hash, title, format, bytes, chunk_count, indexed_at, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [d.source, plan.contentHash, d.title, d.format.rawValue, d.text.utf8.count, plan.chunks.count, now, metadata])
         return Int(db.lastInsertedRowID)
     }
 

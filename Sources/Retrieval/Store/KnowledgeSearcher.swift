@@ -20,6 +20,8 @@ public struct SearchOptions: Sendable, Equatable {
     public var ef: Int?
     /// Only chunks of documents whose source starts with this.
     public var sourcePrefix: String?
+    /// Only chunks of documents whose metadata has each of these values (a JSONL record's fields).
+    public var metadata: [String: String] = [:]
     public init(k: Int = 10, mode: SearchMode = .hybrid) { self.k = k; self.mode = mode }
 }
 
@@ -59,7 +61,8 @@ public final class KnowledgeSearcher {
     public func search(_ query: String, options: SearchOptions = SearchOptions()) throws(KnowledgeStoreError) -> [SearchHit] {
         guard options.k > 0, query.contains(where: { !$0.isWhitespace }) else { return [] }
         let pool = options.mode == .hybrid ? max(options.candidates ?? 50, options.k) : options.k
-        let allowed = try options.sourcePrefix.map { prefix throws(KnowledgeStoreError) in try chunks(withSourcePrefix: prefix) }
+        let allowed = options.sourcePrefix == nil && options.metadata.isEmpty
+            ? nil : try chunks(withSourcePrefix: options.sourcePrefix ?? "", metadata: options.metadata)
         var vectorHits = [(id: Int, score: Double)](), bm25Hits = [(id: Int, score: Double)]()
         var queryVector: [Float]?
         if options.mode != .bm25 {
@@ -161,11 +164,15 @@ public final class KnowledgeSearcher {
         return scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(k).map { ($0.key, $0.value) }
     }
 
-    private func chunks(withSourcePrefix prefix: String) throws(KnowledgeStoreError) -> Set<Int> {
-        try store.read { db in
-            Set(try Int.fetchAll(db, sql: "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE substr(d.source, 1, ?) = ?",
-                                 arguments: [prefix.unicodeScalars.count, prefix]))
+    /// Chunks of the documents a filter accepts.
+    private func chunks(withSourcePrefix prefix: String, metadata: [String: String]) throws(KnowledgeStoreError) -> Set<Int> {
+        var sql = "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE substr(d.source, 1, ?) = ?"
+        var arguments: [any DatabaseValueConvertible] = [prefix.unicodeScalars.count, prefix]
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            sql += " AND CAST(json_extract(d.metadata, ?) AS TEXT) = ?"
+            arguments += ["$.\"" + key.replacingOccurrences(of: "\"", with: "\\\"") + "\"", value]
         }
+        return try store.read { db in Set(try Int.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))) }
     }
 
     private func chunkRows(_ ids: [Int]) throws(KnowledgeStoreError) -> [Int: SearchHit] {

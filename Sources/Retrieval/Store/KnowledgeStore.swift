@@ -16,7 +16,7 @@ public struct KnowledgeStoreError: Error, Sendable, CustomStringConvertible {
 /// commits documents in batches: a killed run leaves the store as of its last commit.
 ///
 /// Tables: `meta` (format, schema, settings, counters, HNSW entry point), `documents` (source,
-/// content hash, title), `chunks` (stable key, text, headings, term count, HNSW slot), `terms`
+/// content hash, title, metadata as JSON), `chunks` (stable key, text, headings, term count, HNSW slot), `terms`
 /// (document frequency), `postings` (term, chunk, tf), `hnsw_nodes` (slot, chunk, deleted flag,
 /// links, vector).
 public final class KnowledgeStore: Sendable {
@@ -89,7 +89,7 @@ public final class KnowledgeStore: Sendable {
             CREATE TABLE documents(
                 id INTEGER PRIMARY KEY, source TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL,
                 title TEXT, format TEXT NOT NULL, bytes INTEGER NOT NULL, chunk_count INTEGER NOT NULL,
-                indexed_at REAL NOT NULL);
+                indexed_at REAL NOT NULL, metadata TEXT NOT NULL DEFAULT '{}');
             CREATE TABLE chunks(
                 id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id),
                 key TEXT NOT NULL UNIQUE, ordinal INTEGER NOT NULL, headings TEXT NOT NULL, text TEXT NOT NULL,
