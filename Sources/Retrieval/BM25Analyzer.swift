@@ -2,8 +2,17 @@
 /// lower-case, words of two or more word characters (`(?u)\b\w\w+\b`: letters, numbers and `_`
 /// as Python counts them), bm25s's English stop words removed, no stemming. For Chinese and
 /// Japanese, runs of CJK ideographs (which that pattern keeps whole) can instead become
-/// overlapping character bigrams, the usual way to index text without spaces.
+/// overlapping character bigrams, the usual way to index text without spaces. English stemming
+/// (Snowball's Porter2, as bm25s with PyStemmer) is optional and runs after stop-word removal.
 public struct BM25Analyzer: Codable, Sendable, Equatable {
+    /// How terms are reduced to stems.
+    public enum Stemmer: String, Codable, Sendable {
+        /// Terms are kept as they are (bm25s's default).
+        case none
+        /// Snowball English (Porter2), as `bm25s.tokenize(..., stemmer=Stemmer.Stemmer("english"))`.
+        case english
+    }
+
     /// Lower-case before splitting (default true).
     public var lowercase = true
     /// Terms dropped after splitting (default: bm25s's 33 English stop words).
@@ -12,8 +21,23 @@ public struct BM25Analyzer: Codable, Sendable, Equatable {
     public var minimumLength = 2
     /// Split runs of CJK ideographs into overlapping bigrams (a lone ideograph stays a term).
     public var cjkBigrams = false
+    /// Stemming applied to each term after stop words are removed (default none, as bm25s's).
+    public var stemmer = Stemmer.none
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey { case lowercase, stopwords, minimumLength, cjkBigrams, stemmer }
+
+    /// Decodes an analyser; a missing field keeps its default (configs written before a field existed still load).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = BM25Analyzer()
+        lowercase = try c.decodeIfPresent(Bool.self, forKey: .lowercase) ?? d.lowercase
+        stopwords = try c.decodeIfPresent([String].self, forKey: .stopwords) ?? d.stopwords
+        minimumLength = try c.decodeIfPresent(Int.self, forKey: .minimumLength) ?? d.minimumLength
+        cjkBigrams = try c.decodeIfPresent(Bool.self, forKey: .cjkBigrams) ?? d.cjkBigrams
+        stemmer = try c.decodeIfPresent(Stemmer.self, forKey: .stemmer) ?? d.stemmer
+    }
 
     /// bm25s's English stop-word list (`bm25s.stopwords.STOPWORDS_EN`).
     public static let englishStopwords = [
@@ -23,6 +47,20 @@ public struct BM25Analyzer: Codable, Sendable, Equatable {
 
     /// The terms of `text`, in order (repeats kept: they are term frequencies).
     public func terms(_ text: String) -> [String] {
+        let words = self.words(text)
+        return stemmer == .none ? words : words.map(stem)
+    }
+
+    /// A word (as `words` gives it) reduced to its term by the stemmer.
+    public func stem(_ word: String) -> String {
+        switch stemmer {
+        case .none: return word
+        case .english: return EnglishStemmer().stem(word)
+        }
+    }
+
+    /// The words of `text` before stemming: split, lower-cased, stop words removed.
+    public func words(_ text: String) -> [String] {
         let source = lowercase ? text.lowercased() : text
         let stop = Set(stopwords)
         var out = [String]()
@@ -76,8 +114,8 @@ public struct BM25Analyzer: Codable, Sendable, Equatable {
             let run = scalars[i..<j]
             if !ideographic {
                 out.append(String(String.UnicodeScalarView(run)))
-            } else if run.count == 1 {
-                out.append(String(run.first!))
+            } else if run.count == 1, let only = run.first {
+                out.append(String(only))
             } else {
                 for k in i..<(j - 1) { out.append(String(String.UnicodeScalarView([scalars[k], scalars[k + 1]]))) }
             }
