@@ -1,23 +1,23 @@
 #!/usr/bin/env python3
 """BM25 speed, Tern vs bm25s, side by side on this machine.
 
-Corpus: ~100k chunks of ~200 words of real text (Debian documentation: HTML read with lxml,
+Corpus: ~100k chunks of 160 words of real text (Debian documentation: HTML read with lxml,
 plain and gzip/dictd text), exact duplicates dropped; 1k known-item queries: a seeded random
-chunk's run of 3–8 consecutive words (the chunk is the known answer). Both sides use the same
+chunk's run of 3–8 consecutive words with at least 3 non-stop-words (the chunk is the known answer). Both sides use the same
 analysis (lower-case, `(?u)\\b\\w\\w+\\b`, bm25s's English stop words; with --stem PyStemmer's
 English stemmer), method "lucene", k1 1.5, b 0.75, one thread.
 
-Timed per round, rounds alternating bm25s and Tern so both see the same machine load:
+Timed per round (wall clock, and process CPU time for a busy machine), rounds alternating bm25s and Tern so both see the same machine load:
 - build: bm25s = tokenize + index; Tern = reading texts is excluded, analysis + index included;
 - queries: bm25s "batch" = tokenize all queries + one retrieve(k, n_threads=1) call, and
   bm25s "single" = tokenize + retrieve per query; Tern = `search` per query (analysis included).
 Agreement of the top-k ids with bm25s (documents with score > 0; bm25s scores in float32, so
-ties may reorder): mean |Tern ∩ bm25s| / |Tern|, and tie-aware (a Tern id missing from bm25s counts
+ties may reorder): mean |Tern ∩ bm25s| / max(|Tern|, |bm25s|), and tie-aware (a Tern id missing from bm25s counts
 when its score equals Tern's k-th score within 1e-5).
 
 Usage:
-  bench/bm25_vs_bm25s.py WORK_DIR SOURCE... [--chunks 100000] [--queries 1000] [--k 10]
-                         [--rounds 3] [--stem] [--tern .build/release/tern]
+  bench/bm25_vs_bm25s.py WORK_DIR SOURCE... [--chunks 100000] [--chunk-words 160] [--queries 1000] [--k 10]
+                         [--rounds 3] [--stem] [--tern .build/release/tern] [--prepare-only]
 SOURCE: a folder (its .html/.htm/.txt files, recursively) or a file (.gz/.dz decompressed), e.g.
 python3.11-doc's html folder, postgresql-doc-15, debian-handbook, git-doc, apache2-doc, dict-gcide's
 gcide.dict.dz and the KJV text as `bible -f Gen1:1-Rev22:21` prints it (bible-kjv).
@@ -75,7 +75,7 @@ def chunks_of(source, size, limit):
     return out
 
 
-def build_corpus(work, sources, n_chunks, n_queries, size=200):
+def build_corpus(work, sources, n_chunks, n_queries, size):
     """docs.jsonl: chunks taken round-robin over the sources; queries.jsonl: known-item queries."""
     per_source = [chunks_of(s, size, n_chunks) for s in sources]
     for s, c in zip(sources, per_source):
@@ -88,13 +88,17 @@ def build_corpus(work, sources, n_chunks, n_queries, size=200):
                 docs.append(c[i])
         i += 1
     rng = random.Random(13)
+    stop = set(bm25s.stopwords.STOPWORDS_EN)
+    term = re.compile(r"(?u)\b\w\w+\b")
     queries = []
-    for _ in range(n_queries):
+    while len(queries) < n_queries:  # a run of 3–8 words holding at least 3 terms that are not stop words
         target = rng.randrange(len(docs))
         words = docs[target].split()
         n = rng.randint(3, 8)
         start = rng.randrange(max(1, len(words) - n))
-        queries.append({"text": " ".join(words[start:start + n]), "target": target})
+        text = " ".join(words[start:start + n])
+        if sum(t not in stop for t in term.findall(text.lower())) >= 3:
+            queries.append({"text": text, "target": target})
     with open(os.path.join(work, "docs.jsonl"), "w", encoding="utf-8") as f:
         for d in docs:
             f.write(json.dumps({"text": d}, ensure_ascii=False) + "\n")
@@ -104,29 +108,31 @@ def build_corpus(work, sources, n_chunks, n_queries, size=200):
 
 
 def run_bm25s(docs, queries, k, stemmer):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     model = bm25s.BM25(method="lucene", k1=1.5, b=0.75)
     model.index(bm25s.tokenize(docs, stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False)
-    build = time.perf_counter() - t0
+    build, build_cpu = time.perf_counter() - t0, time.process_time() - c0
     vocab = model.vocab_dict
 
     def tokens(q):  # bm25s refuses query words it has not indexed: keep the known ones
         words = bm25s.tokenize([q], stopwords="en", stemmer=stemmer, show_progress=False, return_ids=False)[0]
         return [w for w in words if w in vocab]
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     qt = [tokens(q) for q in queries]
     placeholder = [next(w for w in vocab if w)]  # a query with no known word: its results are dropped below
     ids, scores = model.retrieve([t or placeholder for t in qt], k=k, show_progress=False, n_threads=1)
-    batch = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    batch, batch_cpu = time.perf_counter() - t0, time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
     for q in queries:
         t = tokens(q)
         if t:
             model.retrieve([t], k=k, show_progress=False, n_threads=1)
-    single = time.perf_counter() - t0
+    single, single_cpu = time.perf_counter() - t0, time.process_time() - c0
     top = [[int(d) for d, s in zip(ids[i], scores[i]) if s > 0] if qt[i] else [] for i in range(len(queries))]
-    return {"build_s": build, "batch_qps": len(queries) / batch, "single_qps": len(queries) / single}, top
+    n = len(queries)
+    return {"build_s": build, "build_cpu_s": build_cpu, "batch_qps": n / batch, "batch_qps_cpu": n / batch_cpu,
+            "single_qps": n / single, "single_qps_cpu": n / single_cpu}, top
 
 
 def run_tern(tern, work, k, stem):
@@ -136,7 +142,8 @@ def run_tern(tern, work, k, stem):
     r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
     with open(out) as f:
         lines = [json.loads(line) for line in f]
-    return {"build_s": r["build_seconds"], "qps": r["qps"]}, [l["ids"] for l in lines], [l["scores"] for l in lines]
+    return ({"build_s": r["build_seconds"], "build_cpu_s": r["build_cpu_seconds"], "qps": r["qps"], "qps_cpu": r["qps_cpu"]},
+            [l["ids"] for l in lines], [l["scores"] for l in lines])
 
 
 def agreement(tern_ids, tern_scores, bm25s_ids):
@@ -166,16 +173,20 @@ def main():
     ap.add_argument("sources", nargs="*")
     ap.add_argument("--chunks", type=int, default=100000)
     ap.add_argument("--queries", type=int, default=1000)
+    ap.add_argument("--chunk-words", type=int, default=160, help="words per chunk (160 gives ~100k distinct chunks from the sources above)")
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--stem", action="store_true")
     ap.add_argument("--tern", default=".build/release/tern")
+    ap.add_argument("--prepare-only", action="store_true", help="write docs.jsonl and queries.jsonl, then stop")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     if not os.path.exists(os.path.join(a.work, "docs.jsonl")):
         if not a.sources:
             sys.exit("no docs.jsonl in WORK_DIR yet: give SOURCE paths to build it")
-        build_corpus(a.work, a.sources, a.chunks, a.queries)
+        build_corpus(a.work, a.sources, a.chunks, a.queries, a.chunk_words)
+    if a.prepare_only:
+        return
     docs = [json.loads(l)["text"] for l in open(os.path.join(a.work, "docs.jsonl"), encoding="utf-8")]
     qs = [json.loads(l) for l in open(os.path.join(a.work, "queries.jsonl"), encoding="utf-8")]
     queries, targets = [q["text"] for q in qs], [q["target"] for q in qs]
@@ -188,7 +199,9 @@ def main():
         b, b_ids = run_bm25s(docs, queries, a.k, stemmer)
         t, t_ids, t_scores = run_tern(a.tern, a.work, a.k, a.stem)
         rounds.append({"bm25s": b, "tern": t, "qps_ratio_vs_batch": t["qps"] / b["batch_qps"],
-                       "qps_ratio_vs_single": t["qps"] / b["single_qps"], "build_ratio": b["build_s"] / t["build_s"]})
+                       "qps_ratio_vs_single": t["qps"] / b["single_qps"], "build_ratio": b["build_s"] / t["build_s"],
+                       "cpu_qps_ratio_vs_batch": t["qps_cpu"] / b["batch_qps_cpu"],
+                       "cpu_build_ratio": b["build_cpu_s"] / t["build_cpu_s"]})
         print(f"round {r + 1}: bm25s build {b['build_s']:.2f} s, {b['batch_qps']:.0f} q/s batch, {b['single_qps']:.0f} q/s "
               f"single | tern build {t['build_s']:.2f} s, {t['qps']:.0f} q/s", file=sys.stderr)
     med = lambda key, side=None: statistics.median(x[side][key] if side else x[key] for x in rounds)  # noqa: E731
@@ -198,7 +211,8 @@ def main():
         "median": {"bm25s_build_s": med("build_s", "bm25s"), "tern_build_s": med("build_s", "tern"),
                    "bm25s_batch_qps": med("batch_qps", "bm25s"), "bm25s_single_qps": med("single_qps", "bm25s"),
                    "tern_qps": med("qps", "tern"), "qps_ratio_vs_batch": med("qps_ratio_vs_batch"),
-                   "qps_ratio_vs_single": med("qps_ratio_vs_single"), "build_ratio": med("build_ratio")},
+                   "qps_ratio_vs_single": med("qps_ratio_vs_single"), "build_ratio": med("build_ratio"),
+                   "cpu_qps_ratio_vs_batch": med("cpu_qps_ratio_vs_batch"), "cpu_build_ratio": med("cpu_build_ratio")},
         "agreement": agreement(t_ids, t_scores, b_ids),
         "hit@k": {"tern": hit_at(t_ids, targets), "bm25s": hit_at(b_ids, targets)},
     }

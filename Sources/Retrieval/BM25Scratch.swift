@@ -5,30 +5,48 @@ import Synchronization
 final class BM25Scratch: @unchecked Sendable {  // used by one search at a time: the pool hands it out under a lock
     /// scores[document]: the query's score so far; all 0 between searches.
     var scores: [Double] = []
-    /// Documents whose score became non-zero, in first-touch order.
+    /// touched[..<touchedCount]: documents whose score became non-zero, in first-touch order.
     var touched: [Int32] = []
+    var touchedCount = 0
+
+    /// Room for `documents` documents.
+    func reserve(documents: Int) {
+        if scores.count < documents {
+            scores.append(contentsOf: repeatElement(0, count: documents - scores.count))
+            touched.append(contentsOf: repeatElement(0, count: documents - touched.count))
+        }
+    }
 
     /// Adds one term's contributions: idf · tf / (tf + c0 + c1 · |d|) for each posting.
     func accumulate(_ list: UnsafeBufferPointer<BM25Index.Posting>, idf w: Double, c0: Double, c1: Double,
                     lengths: UnsafeBufferPointer<Int32>) {
+        var n = touchedCount
         scores.withUnsafeMutableBufferPointer { scores in
-            for p in list {
-                let d = Int(p.document), f = Double(p.frequency)
-                let old = scores[d]
-                if old == 0 { touched.append(p.document) }  // every contribution is > 0 (idf > 0, tf ≥ 1)
-                scores[d] = old + w * f / (f + (c0 + c1 * Double(lengths[d])))
+            touched.withUnsafeMutableBufferPointer { touched in
+                for p in list {
+                    let d = Int(p.document), f = Double(p.frequency)
+                    let old = scores[d]
+                    if old == 0 {  // every contribution is > 0 (idf > 0, tf ≥ 1)
+                        touched[n] = p.document
+                        n += 1
+                    }
+                    scores[d] = old + w * f / (f + (c0 + c1 * Double(lengths[d])))
+                }
             }
         }
+        touchedCount = n
     }
 
     /// The `k` best touched documents, best first (equal scores: lower id first); clears the scores.
     func best(_ k: Int) -> [(document: Int32, score: Double)] {
-        var heap = BM25TopK(capacity: min(k, touched.count))
-        for d in touched {
-            heap.offer(document: d, score: scores[Int(d)])
-            scores[Int(d)] = 0
+        var heap = BM25TopK(capacity: min(k, touchedCount))
+        scores.withUnsafeMutableBufferPointer { scores in
+            for d in touched[..<touchedCount] {
+                heap.offer(document: d, score: scores[Int(d)])
+                scores[Int(d)] = 0
+            }
         }
-        touched.removeAll(keepingCapacity: true)
+        touchedCount = 0
         return heap.sortedBestFirst()
     }
 }
@@ -43,9 +61,7 @@ final class BM25ScratchPool: Sendable {
     /// A zeroed buffer with room for `documents` scores.
     func take(documents: Int) -> BM25Scratch {
         let buffer = free.withLock { $0.popLast() } ?? BM25Scratch()
-        if buffer.scores.count < documents {
-            buffer.scores.append(contentsOf: repeatElement(0, count: documents - buffer.scores.count))
-        }
+        buffer.reserve(documents: documents)
         return buffer
     }
 
@@ -70,8 +86,9 @@ struct BM25TopK {
         a.score != b.score ? a.score < b.score : a.document > b.document
     }
 
-    mutating func offer(document: Int32, score: Double) {
+    @inline(__always) mutating func offer(document: Int32, score: Double) {
         let item = (document: document, score: score)
+        if items.count == capacity, capacity > 0, !Self.worse(items[0], item) { return }  // the common case: not better than the worst kept
         if items.count < capacity {
             items.append(item)
             var i = items.count - 1
