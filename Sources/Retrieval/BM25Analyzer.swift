@@ -16,7 +16,9 @@ public struct BM25Analyzer: Codable, Sendable, Equatable {
     /// Lower-case before splitting (default true).
     public var lowercase = true
     /// Terms dropped after splitting (default: bm25s's 33 English stop words).
-    public var stopwords: [String] = BM25Analyzer.englishStopwords
+    public var stopwords: [String] = BM25Analyzer.englishStopwords { didSet { stopSet = Set(stopwords) } }
+    /// `stopwords` as a set, kept in step with it.
+    private var stopSet = Set(BM25Analyzer.englishStopwords)
     /// Shortest term, in characters (2: the pattern's `\w\w+`).
     public var minimumLength = 2
     /// Split runs of CJK ideographs into overlapping bigrams (a lone ideograph stays a term).
@@ -34,6 +36,7 @@ public struct BM25Analyzer: Codable, Sendable, Equatable {
         let d = BM25Analyzer()
         lowercase = try c.decodeIfPresent(Bool.self, forKey: .lowercase) ?? d.lowercase
         stopwords = try c.decodeIfPresent([String].self, forKey: .stopwords) ?? d.stopwords
+        stopSet = Set(stopwords)
         minimumLength = try c.decodeIfPresent(Int.self, forKey: .minimumLength) ?? d.minimumLength
         cjkBigrams = try c.decodeIfPresent(Bool.self, forKey: .cjkBigrams) ?? d.cjkBigrams
         stemmer = try c.decodeIfPresent(Stemmer.self, forKey: .stemmer) ?? d.stemmer
@@ -61,8 +64,16 @@ public struct BM25Analyzer: Codable, Sendable, Equatable {
 
     /// The words of `text` before stemming: split, lower-cased, stop words removed.
     public func words(_ text: String) -> [String] {
+        if let ascii = text.utf8.withContiguousStorageIfAvailable({ bytes in
+            bytes.allSatisfy { $0 < 0x80 } ? asciiWords(bytes) : nil
+        }), let ascii { return ascii }
+        return unicodeWords(text)
+    }
+
+    /// `words` for any text, one Unicode scalar at a time (the reference for `asciiWords`).
+    func unicodeWords(_ text: String) -> [String] {
         let source = lowercase ? text.lowercased() : text
-        let stop = Set(stopwords)
+        let stop = stopSet
         var out = [String]()
         var word = String.UnicodeScalarView()
         var length = 0
@@ -86,6 +97,32 @@ public struct BM25Analyzer: Codable, Sendable, Equatable {
         }
         if length > 0 { flush() }
         return out
+    }
+
+    /// `words` for ASCII text, on its bytes: the same words as `unicodeWords` (ASCII has no
+    /// ideographs and lower-cases byte by byte), without the scalar-by-scalar string building.
+    func asciiWords(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        var out = [String]()
+        var word = [UInt8]()
+        word.reserveCapacity(32)
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(lowercase ? byte | 0x20 : byte)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"): word.append(byte)
+            default: if !word.isEmpty { flushASCII(&word, into: &out) }
+            }
+        }
+        if !word.isEmpty { flushASCII(&word, into: &out) }
+        return out
+    }
+
+    /// Appends `word` to `out` unless it is too short or a stop word; empties `word`.
+    private func flushASCII(_ word: inout [UInt8], into out: inout [String]) {
+        if word.count >= minimumLength {
+            let term = String(decoding: word, as: UTF8.self)
+            if !stopSet.contains(term) { out.append(term) }
+        }
+        word.removeAll(keepingCapacity: true)
     }
 
     /// Python's `\w` for str patterns: `_`, letters (L*) and characters with a numeric value.

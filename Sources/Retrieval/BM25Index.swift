@@ -93,7 +93,10 @@ public struct BM25Index: Sendable {
 
     /// The query's term ids that the index knows, one per occurrence (a repeated word counts again).
     func queryTermIDs(_ query: String) -> [Int32] {
-        analyzer.terms(query).compactMap { termIDs[$0] }
+        analyzer.words(query).compactMap { word in
+            if analyzer.stemmer != .none, let known = wordTermIDs[word] { return known }  // stemmed once, at indexing
+            return termIDs[analyzer.stem(word)]
+        }
     }
 
     /// idf of a term that `df` documents contain.

@@ -9,7 +9,7 @@ extension EnglishStemmerWord {
         switch x {
         case "eed", "eedly":
             guard start >= p1 else { return }
-            if ["proc", "exc", "succ"].contains(where: { s[..<start].elementsEqual($0.unicodeScalars) }) { return }
+            if start <= 4, ["proc", "exc", "succ"].contains(where: { s[..<start].elementsEqual($0.unicodeScalars) }) { return }
             replaceSuffix(x.unicodeScalars.count, with: "ee")
             return
         case "ing":
@@ -17,7 +17,7 @@ extension EnglishStemmerWord {
                 s = [s[0], "i", "e"]
                 return
             }
-            if ["inn", "out", "cann", "herr", "earr", "even"].contains(where: { s[..<start].elementsEqual($0.unicodeScalars) }) { return }
+            if start <= 4, ["inn", "out", "cann", "herr", "earr", "even"].contains(where: { s[..<start].elementsEqual($0.unicodeScalars) }) { return }
         default: break
         }
         guard hasVowel(before: start) else { return }
@@ -46,9 +46,11 @@ extension EnglishStemmerWord {
         "biliti": "ble", "bli": "ble", "ogist": "og", "ogi": "og", "fulli": "ful", "lessli": "less", "li": "",
     ]
 
+    static let step2Suffixes = Array(step2Rules.keys)
+
     /// Derivational suffixes in R1 (-ational → -ate, -izer → -ize, …).
     mutating func step2() {
-        guard let x = longestSuffix(Array(Self.step2Rules.keys)), let to = Self.step2Rules[x] else { return }
+        guard let x = longestSuffix(Self.step2Suffixes), let to = Self.step2Rules[x] else { return }
         let n = x.unicodeScalars.count, start = s.count - n
         guard start >= p1 else { return }
         if x == "ogi", !(start >= 1 && s[start - 1] == "l") { return }
@@ -61,9 +63,11 @@ extension EnglishStemmerWord {
         "ful": "", "ness": "", "ative": "",
     ]
 
+    static let step3Suffixes = Array(step3Rules.keys)
+
     /// More derivational suffixes in R1; -ative only in R2.
     mutating func step3() {
-        guard let x = longestSuffix(Array(Self.step3Rules.keys)), let to = Self.step3Rules[x] else { return }
+        guard let x = longestSuffix(Self.step3Suffixes), let to = Self.step3Rules[x] else { return }
         let n = x.unicodeScalars.count, start = s.count - n
         guard start >= p1, x != "ative" || start >= p2 else { return }
         replaceSuffix(n, with: to)

@@ -43,9 +43,21 @@ struct EnglishStemmerWord {
     func hasSuffix(_ suffix: String) -> Bool { ends(at: s.count, with: suffix) }
     /// Whether `s[..<end]` ends with `suffix`.
     func ends(at end: Int, with suffix: String) -> Bool {
-        let t = Array(suffix.unicodeScalars)
-        guard t.count <= end else { return false }
-        return s[(end - t.count)..<end].elementsEqual(t)
+        var i = end
+        for c in suffix.unicodeScalars.reversed() {
+            i -= 1
+            guard i >= 0, s[i] == c else { return false }
+        }
+        return true
+    }
+    /// Whether the word starts with `prefix`.
+    func starts(with prefix: String) -> Bool {
+        var i = 0
+        for c in prefix.unicodeScalars {
+            guard i < s.count, s[i] == c else { return false }
+            i += 1
+        }
+        return true
     }
     /// The longest of `suffixes` that the word ends with.
     func longestSuffix(_ suffixes: [String]) -> String? {
@@ -71,7 +83,7 @@ struct EnglishStemmerWord {
 
     /// Stems `s` in place; false when the word is returned unchanged (an exception or too short).
     mutating func stem() -> Bool {
-        if let special = Self.exceptions[String(String.UnicodeScalarView(s))] {
+        if s.count <= 6, let special = Self.exceptions[String(String.UnicodeScalarView(s))] {  // the longest exception has 6 letters
             s = Array(special.unicodeScalars)
             return true
         }
@@ -106,10 +118,7 @@ struct EnglishStemmerWord {
     mutating func markRegions() {
         p1 = s.count; p2 = s.count
         var c = 0
-        if let prefix = ["gener", "commun", "arsen", "past", "univers", "later", "emerg", "organ", "inter"].first(where: {
-            let t = Array($0.unicodeScalars)
-            return t.count <= s.count && s[..<t.count].elementsEqual(t)
-        }) {
+        if let prefix = ["gener", "commun", "arsen", "past", "univers", "later", "emerg", "organ", "inter"].first(where: starts) {
             c = prefix.unicodeScalars.count
         } else {
             guard let after = pastVowelThenConsonant(from: 0) else { return }

@@ -67,6 +67,24 @@ import TestSupport
         #expect(cjk.terms("中 文") == ["中", "文"])
     }
 
+    /// The byte-level path for ASCII text against the scalar-by-scalar one, on random ASCII.
+    @Test func asciiPathEqualsUnicodePath() {
+        var rng = SplitMix64(seed: 3)
+        let alphabet = Array("abcXYZ_09 .,;'-\t\nThe the AND And is IS a")
+        var variants = [BM25Analyzer()]
+        variants.append({ var a = BM25Analyzer(); a.lowercase = false; a.minimumLength = 1; a.stopwords = ["the", "X"]; return a }())
+        var mismatches = 0
+        for _ in 0..<2000 {
+            let text = String((0..<rng.int(80)).map { _ in alphabet[rng.int(alphabet.count)] })
+            for a in variants {
+                let fast = text.utf8.withContiguousStorageIfAvailable { a.asciiWords($0) }
+                if fast != a.unicodeWords(text) { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(BM25Analyzer().words("The Quick_Brown fox, 42 x") == ["quick_brown", "fox", "42"])
+    }
+
     @Test func addingDocumentsUpdatesStatisticsWithoutRebuilding() {
         var index = BM25Index()
         index.add("swift on linux")
