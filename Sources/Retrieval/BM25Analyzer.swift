@@ -26,6 +26,7 @@ public struct BM25Analyzer: Codable, Sendable, Equatable {
     /// Stemming applied to each term after stop words are removed (default none, as bm25s's).
     public var stemmer = Stemmer.none
 
+    /// bm25s's defaults: lower-case, English stop words, terms of two or more characters, no bigrams, no stemming.
     public init() {}
 
     private enum CodingKeys: String, CodingKey { case lowercase, stopwords, minimumLength, cjkBigrams, stemmer }

@@ -6,6 +6,7 @@
 /// The input is expected in lower case (as BM25Analyzer gives it); upper-case letters are
 /// consonants, except that the algorithm's own marker `Y` (a consonant `y`) is turned back into `y`.
 public struct EnglishStemmer: Sendable {
+    /// The stemmer (it has no settings).
     public init() {}
 
     /// The stem of one word.

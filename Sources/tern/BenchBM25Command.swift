@@ -75,7 +75,8 @@ struct BM25BenchCommand: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("\(path): cannot read the file") }
         var out = [String]()
         for (n, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() where !line.allSatisfy({ $0 == 32 || $0 == 13 }) {
-            let value = try JSONValue.parse([UInt8](line))
+            let value: JSONValue
+            do { value = try JSONValue.parse([UInt8](line)) } catch { throw ValidationError("\(path) line \(n + 1): \(error)") }
             guard let text = fields.lazy.compactMap({ value[$0]?.string }).first else {
                 throw ValidationError("\(path) line \(n + 1): no string field \(fields.joined(separator: " or "))")
             }
