@@ -38,6 +38,21 @@ import TestSupport
         for (word, stem) in cases { #expect(s.stem(word) == stem, "\(word)") }
     }
 
+    /// Random words over the letters the steps test (y/Y, apostrophes, combining marks, ideographs):
+    /// no crash, and stemming never lengthens a word by more than one letter (-e restored).
+    @Test func strangeWordsDoNotCrash() {
+        var rng = SplitMix64(seed: 11)
+        let letters: [Unicode.Scalar] = ["a", "e", "i", "o", "u", "y", "Y", "s", "d", "l", "n", "g", "t", "b", "'", "é", "\u{301}", "北", "z"]
+        var longer = 0
+        for _ in 0..<20_000 {
+            var word = String.UnicodeScalarView()
+            for _ in 0..<rng.int(13) { word.append(letters[rng.int(letters.count)]) }
+            let w = String(word), stem = EnglishStemmer().stem(w)
+            if stem.unicodeScalars.count > w.unicodeScalars.count + 1 { longer += 1 }
+        }
+        #expect(longer == 0)
+    }
+
     @Test func analyzerStemsAfterStopWords() throws {
         var a = BM25Analyzer()
         a.stemmer = .english
