@@ -23,6 +23,11 @@ public struct BM25Index: Sendable {
         public var b: Double = 0.75
         /// Parameters with bm25s's defaults unless given.
         public init(k1: Double = 1.5, b: Double = 0.75) { self.k1 = k1; self.b = b }
+
+        /// k1 in [0, 10⁶] and b in [0, 1]: every posting then adds a positive, finite amount, which
+        /// the fast search relies on (0 marks an untouched document); other values are searched
+        /// the plain way.
+        var keepContributionsPositive: Bool { k1.isFinite && (0...1e6).contains(k1) && (0...1).contains(b) }
     }
 
     /// One entry of a term's posting list.
@@ -129,6 +134,7 @@ public struct BM25Index: Sendable {
     /// share no term with the query are not returned. Safe to call from several threads at once.
     public func search(_ query: String, k: Int) -> [(document: Int, score: Double)] {
         guard k > 0, count > 0 else { return [] }
+        guard parameters.keepContributionsPositive else { return referenceSearch(query, k: k) }
         let terms = queryTermIDs(query)
         guard !terms.isEmpty else { return [] }
         let buffer = scratch.take(documents: count)

@@ -60,6 +60,16 @@ import TestSupport
         #expect(failures == 0)
     }
 
+    /// Parameters outside the fast path's range (a sum could return to 0) take the plain path.
+    @Test func strangeParametersAreSearchedThePlainWay() {
+        for parameters in [BM25Index.Parameters(k1: -3, b: 0.75), .init(k1: .infinity, b: 0.5), .init(k1: .nan, b: 2), .init(k1: 1.2, b: -1)] {
+            var index = BM25Index(parameters: parameters)
+            for t in ["linux kernel", "linux linux linux drivers", "kernel", "cooking linux pasta"] { index.add(t) }
+            let fast = index.search("linux kernel linux", k: 10), plain = index.referenceSearch("linux kernel linux", k: 10)
+            #expect(fast.map(\.document) == plain.map(\.document))
+        }
+    }
+
     @Test func topKHeapOrdersTiesByID() {
         var heap = BM25TopK(capacity: 3)
         for (d, s) in [(5, 1.0), (2, 2.0), (9, 2.0), (1, 0.5), (3, 2.0), (0, 1.0)] { heap.offer(document: Int32(d), score: s) }
