@@ -3,21 +3,22 @@
 
 Corpus: ~100k chunks of 160 words of real text (Debian documentation: HTML read with lxml,
 plain and gzip/dictd text), exact duplicates dropped; 1k known-item queries: a seeded random
-chunk's run of 3–8 consecutive words with at least 3 non-stop-words (the chunk is the known answer). Both sides use the same
-analysis (lower-case, `(?u)\\b\\w\\w+\\b`, bm25s's English stop words; with --stem PyStemmer's
-English stemmer), method "lucene", k1 1.5, b 0.75, one thread.
+chunk's run of 3–8 consecutive words with at least 3 non-stop-words (the chunk is the known
+answer). Both sides use the same analysis (lower-case, `(?u)\\b\\w\\w+\\b`, bm25s's English stop
+words; with --stem PyStemmer's English stemmer), method "lucene", k1 1.5, b 0.75, one thread.
 
-Timed per round (wall clock, and process CPU time for a busy machine), rounds alternating bm25s and Tern so both see the same machine load:
+Timed per round (wall clock, and process CPU time for a busy machine), rounds alternating bm25s
+and Tern so both see the same machine load:
 - build: bm25s = tokenize + index; Tern = reading texts is excluded, analysis + index included;
 - queries: bm25s "batch" = tokenize all queries + one retrieve(k, n_threads=1) call, and
   bm25s "single" = tokenize + retrieve per query; Tern = `search` per query (analysis included).
 Agreement of the top-k ids with bm25s (documents with score > 0; bm25s scores in float32, so
-ties may reorder): mean |Tern ∩ bm25s| / max(|Tern|, |bm25s|), and tie-aware (a Tern id missing from bm25s counts
-when its score equals Tern's k-th score within 1e-5).
+ties may reorder): mean |Tern ∩ bm25s| / max(|Tern|, |bm25s|), and tie-aware (a Tern id missing
+from bm25s counts when its score equals Tern's k-th score within 1e-5).
 
 Usage:
-  bench/bm25_vs_bm25s.py WORK_DIR SOURCE... [--chunks 100000] [--chunk-words 160] [--queries 1000] [--k 10]
-                         [--rounds 3] [--stem] [--tern .build/release/tern] [--prepare-only]
+  bench/bm25_vs_bm25s.py WORK_DIR SOURCE... [--chunks 100000] [--chunk-words 160] [--queries 1000]
+                         [--k 10] [--rounds 3] [--stem] [--tern .build/release/tern] [--prepare-only]
 SOURCE: a folder (its .html/.htm/.txt files, recursively) or a file (.gz/.dz decompressed), e.g.
 python3.11-doc's html folder, postgresql-doc-15, debian-handbook, git-doc, apache2-doc, dict-gcide's
 gcide.dict.dz and the KJV text as `bible -f Gen1:1-Rev22:21` prints it (bible-kjv).
