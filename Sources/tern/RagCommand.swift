@@ -52,6 +52,7 @@ struct RagIndexCommand: ParsableCommand {
     @Option(name: .customLong("chunk-characters"), help: "Largest structure chunk in characters.") var chunkCharacters = 1200
     @Option(name: .customLong("window-words"), help: "Words per window (--chunking words).") var windowWords = 200
     @Option(name: .customLong("overlap-words"), help: "Words shared by consecutive windows.") var overlapWords = 40
+    @Flag(help: "Stem English words for BM25 (Snowball English, as PyStemmer).") var stem = false
     @Flag(name: .customLong("cjk-bigrams"), help: "Index Chinese/Japanese ideographs as overlapping bigrams for BM25.") var cjkBigrams = false
     @Option(name: .customLong("hnsw-m"), help: "HNSW links per node.") var m = 16
     @Option(name: .customLong("ef-construction"), help: "HNSW candidates while inserting.") var efConstruction = 200
@@ -79,6 +80,7 @@ struct RagIndexCommand: ParsableCommand {
         settings.hnsw.m = m
         settings.hnsw.efConstruction = efConstruction
         settings.analyzer.cjkBigrams = cjkBigrams
+        if stem { settings.analyzer.stemmer = .english }
         let kb = try KnowledgeStore.openOrCreate(path: store.db, settings: settings)
         let indexer = try KnowledgeIndexer(store: kb, embed: try store.embedFunction(for: kb))
         indexer.loader.maxDocumentBytes = maxDocumentBytes

@@ -51,6 +51,14 @@ import TestSupport
             #expect(hits.count == 3)
             #expect((hits.first?["source"] as? String)?.hasSuffix("doc04.md") == true, "\(mode): \(hits.first ?? [:])")
         }
+        // Without stemming BM25 cannot match "violins made … tonewood" to "violin making … tonewoods"; with --stem it does.
+        let plainBM25 = try TernBinary.run(["rag", "search", "violins made from tonewood", "--db", db, "--mode", "bm25", "--json"])
+        #expect((try Self.json(plainBM25.stdout)["hits"] as? [Any])?.isEmpty == true, "\(plainBM25.stdout)")
+        let stemmedDB = root + "/stemmed.sqlite"
+        #expect(try TernBinary.run(["rag", "index", root + "/docs", "--db", stemmedDB, "--stem", "--no-progress"]).status == 0)
+        let stemmed = try TernBinary.run(["rag", "search", "violins made from tonewood", "--db", stemmedDB, "--mode", "bm25", "--json", "--k", "1"])
+        let stemmedHit = (try Self.json(stemmed.stdout)["hits"] as? [[String: Any]])?.first
+        #expect((stemmedHit?["source"] as? String)?.hasSuffix("doc04.md") == true, "\(stemmed.stdout)")
         // Indexing again: nothing changes.
         let again = try TernBinary.run(["rag", "index", root + "/docs", "--db", db, "--json", "--no-progress"])
         #expect(((try Self.json(again.stdout))["report"] as? [String: Any])?["documentsUnchanged"] as? Int == 8)
