@@ -105,8 +105,12 @@ public struct BM25Index: Sendable {
     }
 
     /// idf of a term that `df` documents contain.
-    func idf(_ df: Int) -> Double {
-        log(1 + (Double(count) - Double(df) + 0.5) / (Double(df) + 0.5))
+    func idf(_ df: Int) -> Double { Self.idf(documents: Double(count), containing: Double(df)) }
+
+    /// ln(1 + (N − df + 0.5) / (df + 0.5)), Lucene's (and bm25s's) idf: the one formula the
+    /// index and the SQLite store's postings search share.
+    public static func idf(documents n: Double, containing df: Double) -> Double {
+        log(1 + (n - df + 0.5) / (df + 0.5))
     }
 
     /// The per-query constants of the length normalisation: norm(|d|) = c0 + c1 · |d|.

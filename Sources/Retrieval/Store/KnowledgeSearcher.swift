@@ -150,7 +150,7 @@ public final class KnowledgeSearcher {
                 guard let row = try Row.fetchOne(lookup, arguments: [term]) else { continue }
                 let df = Double(row[1] as Int)
                 guard df > 0 else { continue }
-                let idf = log(1 + (n - df + 0.5) / (df + 0.5)) * Double(times)
+                let idf = BM25Index.idf(documents: n, containing: df) * Double(times)
                 let cursor = try Row.fetchCursor(postings, arguments: [row[0] as Int])
                 while let p = try cursor.next() {
                     let id: Int = p[0]
