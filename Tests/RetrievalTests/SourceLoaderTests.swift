@@ -35,6 +35,8 @@ import TestSupport
         let (files, listIssues) = loader.files(under: [root + "/in", root + "/in/a.txt", root + "/nowhere"])
         #expect(files.map { ($0 as NSString).lastPathComponent } == ["a.txt", "b.md", "c.html", "d.jsonl"])
         #expect(listIssues.count == 1 && listIssues[0].description.contains("nowhere: cannot read: no such file or folder"))
+        let again = loader.files(under: [root + "/./in/", root + "/in/../in/b.md"]).files
+        #expect(again.map { ($0 as NSString).lastPathComponent } == ["a.txt", "b.md", "c.html", "d.jsonl"] && again[0] == files[0])
 
         let a = loader.load(path: root + "/in/a.txt").documents
         #expect(a.first?.text == "Plain text, with a byte-order mark." && a.first?.format == .text)

@@ -94,11 +94,13 @@ public struct SourceLoader: Sendable {
     }
 
     /// Every loadable file under `paths` (files as given, folders walked recursively, hidden
-    /// entries skipped), sorted, without repeats. A path that does not exist is an issue.
+    /// entries skipped), sorted, without repeats, paths standardised (no `./`, no trailing `/`).
+    /// A path that does not exist is an issue.
     public func files(under paths: [String]) -> (files: [String], issues: [IngestionIssue]) {
         var found = [String](), issues = [IngestionIssue]()
         let manager = FileManager.default
-        for path in paths {
+        // "docs", "./docs" and "docs/" name the same files, so they must give the same sources.
+        for path in paths.map({ ($0 as NSString).standardizingPath }) {
             var isFolder: ObjCBool = false
             guard manager.fileExists(atPath: path, isDirectory: &isFolder) else {
                 issues.append(IngestionIssue(path: path, problem: .unreadable("no such file or folder")))

@@ -278,7 +278,7 @@ public final class KnowledgeIndexer {
     /// `prune`: documents from `paths` that this run did not see.
     private func removeMissing(under paths: [String], listed: Set<String>, seen: Set<String>) throws(KnowledgeStoreError) {
         let sources = try store.read { db in try String.fetchAll(db, sql: "SELECT source FROM documents") }
-        let roots = paths.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        let roots = paths.map { ($0 as NSString).standardizingPath }
         let gone = sources.filter { source in
             guard !seen.contains(source) else { return false }
             let file = source.firstIndex(of: "#").map { String(source[..<$0]) } ?? source
