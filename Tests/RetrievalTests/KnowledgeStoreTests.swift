@@ -221,6 +221,20 @@ func prose(_ seed: UInt64, paragraphs: Int) -> String {
         }
     }
 
+    @Test func oneWriterAtATime() throws {
+        let root = temporaryPath("kb-writers")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try KnowledgeStore.openOrCreate(path: root + "/kb.sqlite", settings: smallSettings())
+        var first: KnowledgeIndexer? = try KnowledgeIndexer(store: store, embed: hashedEmbedding)
+        do { _ = try KnowledgeIndexer(store: try KnowledgeStore.open(path: root + "/kb.sqlite"), embed: hashedEmbedding); Issue.record("two writers") } catch {
+            #expect("\(error)".contains("another indexer is writing this store"))
+        }
+        #expect(first != nil)
+        first = nil  // released: the next one may write
+        #expect(throws: Never.self) { _ = try KnowledgeIndexer(store: store, embed: hashedEmbedding) }
+    }
+
     @Test func filesThatAreNotStoresAreRefusedByName() throws {
         let root = temporaryPath("kb-bad")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)

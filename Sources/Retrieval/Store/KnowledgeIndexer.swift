@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 import GRDB
 
@@ -38,13 +43,31 @@ public final class KnowledgeIndexer {
     private var report = IndexingReport()
     /// Set when a commit failed after the in-memory graph had changed: the indexer must not go on.
     private var broken = false
+    /// The store file, held with an exclusive `flock` while this indexer lives: one writer at a
+    /// time (a second would extend a graph it read before the first one's commits).
+    private let lock: Int32
 
-    /// An indexer over `store` that embeds with `embed` (texts → unit vectors of the store's dimension).
+    /// An indexer over `store` that embeds with `embed` (texts → unit vectors of the store's
+    /// dimension). Fails when another indexer (in any process) is writing the store.
     public init(store: KnowledgeStore, embed: @escaping ([String]) -> [[Float]]) throws(KnowledgeStoreError) {
         self.store = store
         self.embed = embed
-        vectors = try store.read { db in try store.loadVectorIndex(db) }
+        let fd = open(store.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw KnowledgeStoreError(path: store.path, problem: String(cString: strerror(errno))) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw KnowledgeStoreError(path: store.path, problem: "another indexer is writing this store; wait for it to finish")
+        }
+        lock = fd
+        do {
+            vectors = try store.read { db in try store.loadVectorIndex(db) }
+        } catch {
+            close(fd)
+            throw error
+        }
     }
+
+    deinit { close(lock) }
 
     /// Indexes every loadable file under `paths`. With `prune`, documents that came from these
     /// paths but are no longer there (files deleted, JSONL records gone) are removed.
