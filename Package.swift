@@ -46,6 +46,8 @@ let package = Package(
         // YAML run configs (`tern train --config run.yaml`).
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        // The RAG store: one SQLite file (Debian's libsqlite3-dev) through GRDB.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // The only C in Tern: int8 block dot products with AVX-512 VNNI (vpdpbusd), which Swift
@@ -79,10 +81,14 @@ let package = Package(
         .target(name: "Corpus", dependencies: ["Compute", "ModelFiles", "Tokenization", "CZlib", "CZstd",
                                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: modelSettings),
-        // Retrieval: BM25 (and, to come, embeddings, HNSW, hybrid search, the SQLite store).
-        .target(name: "Retrieval", dependencies: ["ModelFiles"], swiftSettings: modelSettings),
+        // Retrieval: chunking, BM25, HNSW, hybrid search, the SQLite store (GRDB), ingestion through
+        // Corpus' readers and HTML extraction, embeddings through Architectures' BERT, grounded
+        // answers through Generation.
+        .target(name: "Retrieval", dependencies: ["ModelFiles", "Compute", "Tokenization", "Architectures", "Corpus",
+                                                  "Generation", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: modelSettings),
         .executableTarget(name: "tern", dependencies: [
-            "Training", "Corpus", "Generation", "Architectures", "Tokenization", "ModelFiles", "Compute", "Server", "Retrieval",
+            "Training", "Corpus", "Retrieval", "Generation", "Architectures", "Tokenization", "ModelFiles", "Compute", "Server",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: modelSettings),
         .target(name: "TestSupport", dependencies: ["ModelFiles", "Compute"], path: "Tests/TestSupport"),
@@ -94,7 +100,8 @@ let package = Package(
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "Tokenization", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Architectures", "Autodiff", "Compute", "ModelFiles", "Tokenization", "TestSupport"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "ModelFiles", "TestSupport"]),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "ModelFiles", "TestSupport"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "ModelFiles", "Architectures", "TestSupport",
+                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TernCLITests", dependencies: ["TestSupport", "tern"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Generation", "Tokenization", "TestSupport", .product(name: "Logging", package: "swift-log"),

@@ -84,10 +84,12 @@ public struct StructureChunker: Codable, Sendable, Equatable {
     }
 
     /// A block cut into pieces of at most `maxCharacters` (sentence ends, then spaces, then hard).
+    /// Linear in the block's length: each window is found by offsetting an index, never by
+    /// counting what is left (a one-paragraph 30 MB file must not take quadratic time).
     func split(_ block: String) -> [String] {
         var pieces = [String](), rest = Substring(block)
-        while rest.count > maxCharacters {
-            let window = rest.prefix(maxCharacters)
+        while let limit = rest.index(rest.startIndex, offsetBy: maxCharacters, limitedBy: rest.endIndex), limit < rest.endIndex {
+            let window = rest[..<limit]
             let cut = window.lastIndex { ".!?。！？".contains($0) }.map { window.index(after: $0) }
                 ?? window.lastIndex(of: " ") ?? window.endIndex
             let piece = rest[..<cut].trimmingCharacters(in: .whitespaces)

@@ -7,7 +7,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput: a model's prefill and decode (default), or the training GEMMs.",
-        subcommands: [ModelBenchCommand.self, GEMMBenchCommand.self, EmbedBenchCommand.self, HNSWBenchCommand.self],
+        subcommands: [ModelBenchCommand.self, GEMMBenchCommand.self, EmbedBenchCommand.self, BM25BenchCommand.self,
+                      HNSWBenchCommand.self],
         defaultSubcommand: ModelBenchCommand.self)
 }
 

@@ -52,6 +52,9 @@ public struct HTMLExtractionConfiguration: Codable, Sendable, Equatable {
     /// Elements nested deeper than this are flattened into their ancestor (bounded memory and
     /// search cost on pathological pages; real pages stay far below).
     public var maxDepth = 512
+    /// Write headings as Markdown (`## Title`), so that a structure chunker can see them
+    /// (default false: trafilatura's plain-text layout, which the corpus filters expect).
+    public var markdownHeadings = false
 
     /// The defaults.
     public init() {}
@@ -77,5 +80,6 @@ public struct HTMLExtractionConfiguration: Codable, Sendable, Equatable {
         linkTestLastBlockCharacters = try c.decodeIfPresent(Int.self, forKey: .linkTestLastBlockCharacters)
             ?? d.linkTestLastBlockCharacters
         maxDepth = try c.decodeIfPresent(Int.self, forKey: .maxDepth) ?? d.maxDepth
+        markdownHeadings = try c.decodeIfPresent(Bool.self, forKey: .markdownHeadings) ?? d.markdownHeadings
     }
 }

@@ -95,7 +95,8 @@ public struct HTMLExtractor: Sendable {
         let bytes = UnsafeBufferPointer(rebasing: input[0..<min(input.count, Int(Int32.max))])
         let (tree, titleRange) = HTMLTreeBuilder.build(bytes, names: names, maxDepth: configuration.maxDepth)
         let dead = mainContent(tree, bytes: bytes)
-        let text = HTMLTextWriter.text(of: tree, root: dead.root, dead: dead.removed, bytes: bytes)
+        let text = HTMLTextWriter.text(of: tree, root: dead.root, dead: dead.removed, bytes: bytes,
+                                       markdownHeadings: configuration.markdownHeadings)
         var title: String?
         if let range = titleRange {
             var writer = HTMLTextWriter()

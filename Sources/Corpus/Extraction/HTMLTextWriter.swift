@@ -12,13 +12,18 @@ struct HTMLTextWriter {
     private var scratch: [UInt8] = []
     /// "- " is owed before the next text (an `li`, `dt` or `dd` was entered).
     private var pendingBullet = false
+    /// Write headings as Markdown; the level owed before the next text (0: none).
+    var markdownHeadings = false
+    private var pendingHeading = 0
     /// Cells seen in the current table row, and whether one was a header cell.
     private var rowCells = 0
     private var rowHasHeader = false
 
     /// The text of `root`'s subtree, leaving out nodes for which `dead` is true.
-    static func text(of tree: HTMLTree, root: Int32, dead: [Bool], bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    static func text(of tree: HTMLTree, root: Int32, dead: [Bool], bytes: UnsafeBufferPointer<UInt8>,
+                     markdownHeadings: Bool = false) -> [UInt8] {
         var writer = HTMLTextWriter()
+        writer.markdownHeadings = markdownHeadings
         writer.out.reserveCapacity(bytes.count / 4)
         let nodes = tree.nodes
         var index = nodes[Int(root)].firstChild
@@ -57,6 +62,8 @@ struct HTMLTextWriter {
         switch tag {
         case .pre: preDepth += 1; skipNewline = true
         case .li, .dt, .dd: pendingBullet = true
+        case _ where markdownHeadings && tag.isHeading:
+            pendingHeading = Int(tag.rawValue - HTMLTag.h1.rawValue) + 1
         case .tr: rowCells = 0; rowHasHeader = false
         case .td, .th:
             if rowCells > 0 { out.append(contentsOf: [0x20, 0x7C, 0x20]); pendingSpace = false; lineHasText = true }
@@ -70,6 +77,7 @@ struct HTMLTextWriter {
         switch tag {
         case .pre: preDepth = max(0, preDepth - 1)
         case .li, .dt, .dd: pendingBullet = false
+        case _ where markdownHeadings && tag.isHeading: pendingHeading = 0
         case .tr where rowCells > 0:
             out.append(contentsOf: [0x20, 0x7C]); lineHasText = true
             endLine()
@@ -128,6 +136,11 @@ struct HTMLTextWriter {
         if isSpace(b) { pendingSpace = lineHasText; return }
         if pendingSpace { out.append(0x20); pendingSpace = false }
         if pendingBullet, !lineHasText { out.append(contentsOf: [0x2D, 0x20]); pendingBullet = false }
+        if pendingHeading > 0, !lineHasText {
+            out.append(contentsOf: repeatElement(0x23, count: pendingHeading))
+            out.append(0x20)
+            pendingHeading = 0
+        }
         out.append(b)
         lineHasText = true
     }

@@ -1,10 +1,10 @@
 /// UTF-8 validation that reports where the first bad byte is (the standard library's decoders
 /// only replace it): the Unicode/RFC 3629 well-formed byte sequences, no surrogates, no overlong
 /// forms, nothing above U+10FFFF.
-enum UTF8Validation {
+public enum UTF8Validation {
     /// Offset of the first byte that does not start a well-formed sequence, or nil if all of
     /// `bytes` is valid. Fast path: 8 ASCII bytes per step.
-    static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    public static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
         guard let base = bytes.baseAddress else { return nil }
         let n = bytes.count
         var i = 0

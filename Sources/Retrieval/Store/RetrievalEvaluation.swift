@@ -1,0 +1,64 @@
+import Foundation
+import ModelFiles
+
+/// A labelled question: the document that answers it.
+public struct LabelledQuestion: Sendable, Equatable {
+    public var question: String
+    /// The answering document's source, or the end of it (a file name matches any path ending in `/name`).
+    public var answerDocument: String
+    public init(question: String, answerDocument: String) { self.question = question; self.answerDocument = answerDocument }
+
+    /// JSONL lines `{"question": …, "answer_document": …}`; an error names the line.
+    public static func load(path: String) throws -> [LabelledQuestion] {
+        let bytes = try readFileContents(path)
+        var out = [LabelledQuestion]()
+        for (i, line) in bytes.split(separator: UInt8(ascii: "\n")).enumerated() where !line.allSatisfy({ $0 == 32 || $0 == 13 }) {
+            let value = try JSONValue.parse(Array(line))
+            guard case .string(let q)? = value["question"], case .string(let a)? = value["answer_document"] else {
+                throw KnowledgeStoreError(path: path, problem: "line \(i + 1): needs string fields question and answer_document")
+            }
+            out.append(LabelledQuestion(question: q, answerDocument: a))
+        }
+        return out
+    }
+
+    func matches(_ source: String) -> Bool {
+        let file = source.firstIndex(of: "#").map { String(source[..<$0]) } ?? source
+        return source == answerDocument || file == answerDocument || file.hasSuffix("/" + answerDocument)
+    }
+}
+
+/// Retrieval quality of one search mode over labelled questions, counted per document: the
+/// rank of a question's answer is the position of its document among the distinct documents of
+/// the retrieved chunks.
+public struct RetrievalQuality: Sendable, Codable, Equatable {
+    public var mode: String
+    public var questions: Int
+    /// Share of questions whose answer document is among the first `cutoff` documents.
+    public var hitAtK: Double
+    public var cutoff: Int
+    /// Mean reciprocal rank of the answer document (0 when not in the first `depth` documents).
+    public var mrr: Double
+    public var depth: Int
+
+    /// Runs every question through `searcher` in `mode`.
+    public static func measure(_ questions: [LabelledQuestion], searcher: KnowledgeSearcher, mode: SearchMode,
+                               cutoff: Int = 5, depth: Int = 10, chunks: Int = 50) throws(KnowledgeStoreError) -> RetrievalQuality {
+        var hits = 0, reciprocal = 0.0
+        for q in questions {
+            var options = SearchOptions(k: chunks, mode: mode)
+            options.candidates = max(chunks, 50)
+            var documents = [String]()
+            for hit in try searcher.search(q.question, options: options) where !documents.contains(hit.source) {
+                documents.append(hit.source)
+            }
+            if let rank = documents.prefix(depth).firstIndex(where: q.matches) {
+                reciprocal += 1 / Double(rank + 1)
+                if rank < cutoff { hits += 1 }
+            }
+        }
+        let n = max(questions.count, 1)
+        return RetrievalQuality(mode: mode.rawValue, questions: questions.count, hitAtK: Double(hits) / Double(n), cutoff: cutoff,
+                                mrr: reciprocal / Double(n), depth: depth)
+    }
+}
