@@ -3,7 +3,7 @@
 
 Datasets (cached as .npy in WORK):
   minilm: all-MiniLM-L6-v2 embeddings, made by `tern embed --input … --output …`, of text chunks
-          (~200 words, exact duplicates dropped) from documentation folders given with --roots
+          (--chunk-words, default 200, exact duplicates dropped) from documentation folders given with --roots
           (HTML, .txt, gzip/dictzip text); shuffled with seed 0, the first --nq chunks held out as
           queries (their first 32 words), the next --n are the base. Metric: inner product.
   gauss:  N(0,1) float32, base numpy default_rng(0) (n × 384), queries default_rng(1); metric L2.
@@ -13,7 +13,7 @@ query inside the Swift process. Recall@10 is tie-aware: a returned id counts whe
 is ≥ the exact 10th-best score − 1e-6 (scores from one float32 numpy matrix for both sides).
 
 usage: vectors_vs_hnswlib.py WORK [--datasets gauss,minilm] [--roots DIR ...] [--tern .build/release/tern]
-                             [--n 100000] [--nq 1000] [--rounds 3] [--m 16] [--ef-construction 200]
+                             [--n 100000] [--nq 1000] [--chunk-words 200] [--rounds 3] [--m 16] [--ef-construction 200]
                              [--ef 16,32,64,128] [--k 10] [--subset N]
 Needs: hnswlib (0.8), numpy, lxml, threadpoolctl; for minilm the all-MiniLM-L6-v2 Tern finds.
 """
@@ -68,8 +68,8 @@ def file_text(path):
     return None
 
 
-def chunks(roots):
-    """~200-word chunks of every readable file under `roots`, exact duplicates dropped, in walk order."""
+def chunks(roots, chunk_words=CHUNK_WORDS):
+    """`chunk_words`-word chunks of every readable file under `roots`, exact duplicates dropped, in walk order."""
     seen, out = set(), []
     for root in roots:
         for folder, dirs, files in os.walk(root, followlinks=True):
@@ -79,9 +79,9 @@ def chunks(roots):
                 if not text:
                     continue
                 words = text.split()
-                for i in range(0, len(words), CHUNK_WORDS):
-                    piece = words[i:i + CHUNK_WORDS]
-                    if len(piece) < 20:
+                for i in range(0, len(words), chunk_words):
+                    piece = words[i:i + chunk_words]
+                    if len(piece) < min(20, chunk_words // 2):
                         continue
                     chunk = " ".join(piece)
                     h = hashlib.blake2b(chunk.encode(), digest_size=16).digest()
@@ -102,18 +102,19 @@ def embed(tern, texts, path):
 
 
 def minilm(a):
-    base_path = os.path.join(a.work, f"minilm_base_{a.n}.npy")
-    query_path = os.path.join(a.work, f"minilm_queries_{a.nq}.npy")
+    suffix = "" if a.chunk_words == CHUNK_WORDS else f"_w{a.chunk_words}"
+    base_path = os.path.join(a.work, f"minilm_base_{a.n}{suffix}.npy")
+    query_path = os.path.join(a.work, f"minilm_queries_{a.nq}{suffix}.npy")
     if not (os.path.exists(base_path) and os.path.exists(query_path)):
         if not a.roots:
             raise SystemExit("minilm: give --roots (documentation folders) to build the corpus")
-        texts = chunks(a.roots)
+        texts = chunks(a.roots, a.chunk_words)
         random.Random(0).shuffle(texts)
         if len(texts) < a.n + a.nq:
             print(f"minilm: only {len(texts)} chunks, using {len(texts) - a.nq} as the base")
         queries = [" ".join(t.split()[:QUERY_WORDS]) for t in texts[:a.nq]]
         base = texts[a.nq:a.nq + a.n]
-        with open(os.path.join(a.work, "minilm_texts.json"), "w") as f:
+        with open(os.path.join(a.work, f"minilm_texts{suffix}.json"), "w") as f:
             json.dump({"queries": queries, "base_count": len(base), "roots": a.roots}, f)
         embed(a.tern, queries, query_path)
         embed(a.tern, base, base_path)
@@ -225,18 +226,22 @@ def main():
     ap.add_argument("--tern", default=os.path.join(HERE, "..", ".build", "release", "tern"))
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--nq", type=int, default=1_000)
+    ap.add_argument("--chunk-words", type=int, default=CHUNK_WORDS,
+                    help="words per MiniLM chunk (200 ≈ 256 tokens, MiniLM's limit; 60 ≈ a paragraph)")
     ap.add_argument("--subset", type=int, default=0, help="use only the first N base vectors (development)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--m", type=int, default=16)
     ap.add_argument("--ef-construction", type=int, default=200)
     ap.add_argument("--ef", default="16,32,64,128")
     ap.add_argument("--k", type=int, default=10)
+    ap.add_argument("--prepare-only", action="store_true", help="make (and cache) the datasets, time nothing")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     efs = [int(e) for e in a.ef.split(",")]
     for name in a.datasets.split(","):
         xb, xq, metric = {"gauss": gauss, "minilm": minilm}[name](a)
-        bench(a, name, xb, xq, metric, efs)
+        if not a.prepare_only:
+            bench(a, name, xb, xq, metric, efs)
 
 
 if __name__ == "__main__":
