@@ -123,8 +123,9 @@ struct RagIndexOutput: Encodable {
 struct RagSearchOptions: ParsableArguments {
     @Option(help: "Hits to return.") var k = 10
     @Option(help: "vector, bm25 or hybrid.") var mode: String = "hybrid"
-    @Option(help: "Hybrid fusion: rrf (reciprocal rank, k 60) or weighted (min-max scores).") var fusion: String = "rrf"
-    @Option(name: .customLong("vector-weight"), help: "Weighted fusion: the vector list's weight (BM25 gets the rest).") var vectorWeight = 0.5
+    @Option(help: "Hybrid fusion: weighted (min-max-normalised scores) or rrf (reciprocal rank, k 60).") var fusion: String = "weighted"
+    @Option(name: .customLong("vector-weight"), help: "Hybrid: the vector list's weight, BM25's is 1 − it (default 0.7 weighted, 0.5 rrf).")
+    var vectorWeight: Double?
     @Option(help: "HNSW efSearch (default the store's).") var ef: Int?
     @Option(help: "Only documents whose source starts with this.") var source: String?
     @Option(name: .customLong("where"), help: "Only documents whose metadata field has this value: key=value (repeatable).")
@@ -136,11 +137,12 @@ struct RagSearchOptions: ParsableArguments {
         guard (1...10_000).contains(k) else { throw ValidationError("--k must be between 1 and 10000") }
         if let ef, ef < 1 { throw ValidationError("--ef must be ≥ 1") }
         for f in filters where !f.contains("=") { throw ValidationError("--where takes key=value, not \(f)") }
+        if let w = vectorWeight, !(0...1).contains(w) { throw ValidationError("--vector-weight must be between 0 and 1") }
     }
 
     var options: SearchOptions {
         var o = SearchOptions(k: k, mode: SearchMode(rawValue: mode) ?? .hybrid)
-        o.fusion = fusion == "weighted" ? .weighted(vectorWeight: vectorWeight) : .reciprocalRank(k: 60)
+        o.fusion = fusion == "weighted" ? .weighted(vectorWeight: vectorWeight ?? 0.7) : .reciprocalRank(k: 60, vectorWeight: vectorWeight ?? 0.5)
         o.ef = ef
         o.sourcePrefix = source
         for f in filters {
@@ -263,6 +265,10 @@ struct RagInfoOutput: Encodable {
 }
 
 struct RagEvalCommand: ParsableCommand {
+    var fusionChoice: SearchOptions.Fusion {
+        fusion == "weighted" ? .weighted(vectorWeight: vectorWeight ?? 0.7) : .reciprocalRank(k: 60, vectorWeight: vectorWeight ?? 0.5)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "eval", abstract: "Retrieval quality on labelled questions: hit@k and MRR per mode.",
         discussion: "--questions is JSONL with {\"question\": …, \"answer_document\": …}; the answer document is a source or a file name.")
@@ -272,11 +278,19 @@ struct RagEvalCommand: ParsableCommand {
     @Option(help: "Modes to measure, comma-separated.") var modes: String = "vector,bm25,hybrid"
     @Option(help: "hit@k's k (documents).") var k = 5
     @Option(help: "MRR depth (documents).") var depth = 10
+    @Option(help: "Hybrid fusion: weighted or rrf.") var fusion: String = "weighted"
+    @Option(name: .customLong("vector-weight"), help: "Hybrid: the vector list's weight, BM25's is 1 − it (default 0.7 weighted, 0.5 rrf).")
+    var vectorWeight: Double?
+    @Option(name: .customLong("every"), help: "Use every n-th question only (with --offset: a split).") var every = 1
+    @Option(help: "First question of the split (0-based).") var offset = 0
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         let kb = try KnowledgeStore.open(path: store.db)
-        let labelled = try LabelledQuestion.load(path: questions)
+        guard every >= 1, offset >= 0, ["rrf", "weighted"].contains(fusion), (0...1).contains(vectorWeight ?? 0.5) else {
+            throw ValidationError("--every ≥ 1, --offset ≥ 0, --fusion rrf|weighted, --vector-weight in [0, 1]")
+        }
+        let labelled = try LabelledQuestion.load(path: questions).enumerated().filter { $0.offset % every == offset % every }.map(\.element)
         let chosen = try modes.split(separator: ",").map { name in
             guard let m = SearchMode(rawValue: String(name)) else { throw ValidationError("unknown mode \(name)") }
             return m
@@ -284,7 +298,8 @@ struct RagEvalCommand: ParsableCommand {
         let searcher = KnowledgeSearcher(store: kb, embed: chosen.contains(where: { $0 != .bm25 }) ? try store.embedFunction(for: kb) : nil)
         var results = [RetrievalQuality]()
         for mode in chosen {
-            results.append(try RetrievalQuality.measure(labelled, searcher: searcher, mode: mode, cutoff: k, depth: depth))
+            results.append(try RetrievalQuality.measure(labelled, searcher: searcher, mode: mode, cutoff: k, depth: depth,
+                                                        fusion: fusionChoice))
         }
         if json { print(try encodeJSON(results)); return }
         print("\(labelled.count) questions, \(store.db)")

@@ -11,9 +11,13 @@ public struct SearchOptions: Sendable, Equatable {
     /// Hits to return (default 10).
     public var k = 10
     public var mode = SearchMode.hybrid
-    /// Hybrid: reciprocal-rank fusion (k 60) or weighted min-max-normalised scores.
-    public enum Fusion: Sendable, Equatable { case reciprocalRank(k: Double), weighted(vectorWeight: Double) }
-    public var fusion = Fusion.reciprocalRank(k: 60)
+    /// Hybrid: reciprocal-rank fusion (k 60; the vector list weighted `vectorWeight`, BM25's
+    /// `1 − vectorWeight`) or min-max-normalised scores weighted the same way. The default,
+    /// weighted scores with vector weight 0.7, did best on the labelled Python-FAQ set
+    /// (scripts/rag/make_qa_set.py; BENCHMARKS.md has every setting tried): question-style
+    /// queries share few words with their answers, so BM25 must count for less there.
+    public enum Fusion: Sendable, Equatable { case reciprocalRank(k: Double, vectorWeight: Double), weighted(vectorWeight: Double) }
+    public var fusion = Fusion.weighted(vectorWeight: 0.7)
     /// Hybrid: how many hits each retriever contributes before fusion (default max(k, 50)).
     public var candidates: Int?
     /// HNSW efSearch (default the store's).
@@ -80,8 +84,9 @@ public final class KnowledgeSearcher {
         case .bm25: ranked = bm25Hits
         case .hybrid:
             switch options.fusion {
-            case .reciprocalRank(let k):
-                ranked = HybridFusion.reciprocalRank([vectorHits.map(\.id), bm25Hits.map(\.id)], k: k).map { ($0.document, $0.score) }
+            case .reciprocalRank(let k, let w):
+                ranked = HybridFusion.reciprocalRank([vectorHits.map(\.id), bm25Hits.map(\.id)], k: k, weights: [2 * w, 2 * (1 - w)])
+                    .map { ($0.document, $0.score) }
             case .weighted(let w):
                 ranked = HybridFusion.weightedScores([vectorHits.map { ($0.id, $0.score) }, bm25Hits.map { ($0.id, $0.score) }],
                                                      weights: [w, 1 - w]).map { ($0.document, $0.score) }

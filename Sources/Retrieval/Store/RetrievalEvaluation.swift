@@ -40,25 +40,32 @@ public struct RetrievalQuality: Sendable, Codable, Equatable {
     /// Mean reciprocal rank of the answer document (0 when not in the first `depth` documents).
     public var mrr: Double
     public var depth: Int
+    /// Per question, the answer document's rank (1-based) within `depth`, or nil.
+    public var ranks: [Int?] = []
 
     /// Runs every question through `searcher` in `mode`.
     public static func measure(_ questions: [LabelledQuestion], searcher: KnowledgeSearcher, mode: SearchMode,
-                               cutoff: Int = 5, depth: Int = 10, chunks: Int = 50) throws(KnowledgeStoreError) -> RetrievalQuality {
+                               cutoff: Int = 5, depth: Int = 10, chunks: Int = 50,
+                               fusion: SearchOptions.Fusion = SearchOptions().fusion) throws(KnowledgeStoreError) -> RetrievalQuality {
         var hits = 0, reciprocal = 0.0
+        var ranks = [Int?]()
         for q in questions {
             var options = SearchOptions(k: chunks, mode: mode)
             options.candidates = max(chunks, 50)
+            options.fusion = fusion
             var documents = [String]()
             for hit in try searcher.search(q.question, options: options) where !documents.contains(hit.source) {
                 documents.append(hit.source)
             }
-            if let rank = documents.prefix(depth).firstIndex(where: q.matches) {
+            let rank = documents.prefix(depth).firstIndex(where: q.matches)
+            ranks.append(rank.map { $0 + 1 })
+            if let rank {
                 reciprocal += 1 / Double(rank + 1)
                 if rank < cutoff { hits += 1 }
             }
         }
         let n = max(questions.count, 1)
         return RetrievalQuality(mode: mode.rawValue, questions: questions.count, hitAtK: Double(hits) / Double(n), cutoff: cutoff,
-                                mrr: reciprocal / Double(n), depth: depth)
+                                mrr: reciprocal / Double(n), depth: depth, ranks: ranks)
     }
 }
