@@ -25,6 +25,10 @@ def open_stream(server, max_tokens):
 def test_disconnect_cancels_the_request(smol):
     before = smol.metrics().get('tern_engine_requests_total{outcome="cancelled"}', 0)
     connection, response = open_stream(smol, 1500)
+    # The gauge is published by the engine loop: on a loaded machine it can lag the first chunk.
+    deadline = time.monotonic() + 10
+    while smol.metrics()["tern_requests_running"] != 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert smol.metrics()["tern_requests_running"] == 1
     response.close()
     connection.close()

@@ -1,4 +1,6 @@
 """The OpenAI API of `tern serve` as the official `openai` client sees it, on SmolLM2-135M."""
+import time
+
 import openai
 import pytest
 
@@ -159,4 +161,10 @@ def test_metrics(smol):
     assert m['tern_http_responses_total{route="/v1/completions",code="200"}'] >= 1
     assert m["tern_time_to_first_token_seconds_count"] >= 1 and m['tern_e2e_request_latency_seconds_bucket{le="+Inf"}'] >= 1
     assert m['tern_kv_cache_pages{state="total"}'] > 0 and 0 <= m["tern_kv_cache_usage_ratio"] <= 1
+    # Gauges are published by the engine loop, which may not have finished the step that ended
+    # this request (or an earlier test's cancelled one) when the response arrived.
+    deadline = time.monotonic() + 10
+    while (m["tern_requests_running"] != 0 or m["tern_requests_waiting"] != 0) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        m = smol.metrics()
     assert m["tern_requests_running"] == 0 and m["tern_requests_waiting"] == 0 and m["tern_model_loaded"] == 1
