@@ -6,7 +6,7 @@ import Generation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure throughput: a model's prefill and decode (default), or the training GEMMs.",
+        abstract: "Measure throughput: a model's prefill and decode (default), the training GEMMs, sentence embeddings, HNSW or BM25 search.",
         subcommands: [ModelBenchCommand.self, GEMMBenchCommand.self, EmbedBenchCommand.self, BM25BenchCommand.self,
                       HNSWBenchCommand.self],
         defaultSubcommand: ModelBenchCommand.self)
