@@ -35,6 +35,8 @@ import TestSupport
         let (files, listIssues) = loader.files(under: [root + "/in", root + "/in/a.txt", root + "/nowhere"])
         #expect(files.map { ($0 as NSString).lastPathComponent } == ["a.txt", "b.md", "c.html", "d.jsonl"])
         #expect(listIssues.count == 1 && listIssues[0].description.contains("nowhere: cannot read: no such file or folder"))
+        let named = loader.files(under: [root + "/in/f.pdf"])
+        #expect(named.files.isEmpty && named.issues.first?.problem == .unsupportedKind, "a file named directly is still checked")
         let again = loader.files(under: [root + "/./in/", root + "/in/../in/b.md"]).files
         #expect(again.map { ($0 as NSString).lastPathComponent } == ["a.txt", "b.md", "c.html", "d.jsonl"] && again[0] == files[0])
 

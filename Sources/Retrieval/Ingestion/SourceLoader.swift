@@ -9,6 +9,7 @@ public struct SourceDocument: Sendable, Equatable {
     /// A title when the file has one (HTML `<title>`, JSONL `title`, a Markdown file's first heading).
     public var title: String?
     public var text: String
+    /// `text`, `markdown`, `html` or `jsonl`.
     public var format: SourceFormat
     /// Fields to filter searches by (a JSONL record's other fields, scalars as text).
     public var metadata: [String: String]
@@ -22,26 +23,9 @@ public struct SourceDocument: Sendable, Equatable {
     }
 }
 
-/// The file kinds the loader reads, told by extension.
-public enum SourceFormat: String, Codable, Sendable {
-    case text, markdown, html, jsonl
-
-    /// `.txt`/`.text` (and no extension), `.md`/`.markdown`, `.html`/`.htm`, `.jsonl`/`.ndjson`
-    /// (optionally `.gz` / `.zst`); nil for anything else.
-    public init?(path: String) {
-        var name = (path as NSString).lastPathComponent.lowercased()
-        for suffix in [".gz", ".zst", ".zstd"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
-        let ext = (name as NSString).pathExtension
-        switch ext {
-        case "txt", "text", "": self = .text
-        case "md", "markdown": self = .markdown
-        case "html", "htm", "xhtml": self = .html
-        case "jsonl", "ndjson": self = .jsonl
-        default: return nil
-        }
-        if self != .jsonl, name != (path as NSString).lastPathComponent.lowercased() { return nil }
-    }
-}
+/// The file kinds the loader reads: Corpus' `InputFile.Kind` (told by extension, as `tern data
+/// run` tells them) without WARC.
+public typealias SourceFormat = InputFile.Kind
 
 /// Why a file or a record was not indexed. Each names the file (and line for JSONL) and the problem.
 public struct IngestionIssue: Error, Sendable, Equatable, CustomStringConvertible {
@@ -60,7 +44,7 @@ public struct IngestionIssue: Error, Sendable, Equatable, CustomStringConvertibl
         public var description: String {
             switch self {
             case .unreadable(let why): return "cannot read: \(why)"
-            case .unsupportedKind: return "not a .txt, .md, .html or .jsonl file; skipped"
+            case .unsupportedKind: return "not a .txt, .md, .html or .jsonl(.gz/.zst) file; skipped"
             case .binary(let offset): return "binary file (NUL byte at offset \(offset)); skipped"
             case .invalidUTF8(let offset): return "invalid UTF-8 at byte \(offset); skipped"
             case .empty: return "empty document (no text after extraction); nothing to index"
@@ -93,43 +77,37 @@ public struct SourceLoader: Sendable {
         self.textKey = textKey
     }
 
-    /// Every loadable file under `paths` (files as given, folders walked recursively, hidden
-    /// entries skipped), sorted, without repeats, paths standardised (no `./`, no trailing `/`).
-    /// A path that does not exist is an issue.
+    /// The kinds this loader reads.
+    static let formats: Set<SourceFormat> = [.text, .markdown, .html, .jsonl]
+
+    /// Every loadable file under `paths`, as `InputDiscovery` finds them (files as given,
+    /// folders walked recursively, hidden entries skipped, sorted, no repeats), with paths
+    /// standardised first so that "docs", "./docs" and "docs/" give the same sources. A path that
+    /// does not exist, or a file named directly that is not .txt/.md/.html/.jsonl, is an issue.
     public func files(under paths: [String]) -> (files: [String], issues: [IngestionIssue]) {
-        var found = [String](), issues = [IngestionIssue]()
-        let manager = FileManager.default
-        // "docs", "./docs" and "docs/" name the same files, so they must give the same sources.
+        var found = Set<String>(), issues = [IngestionIssue]()
         for path in paths.map({ ($0 as NSString).standardizingPath }) {
-            var isFolder: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isFolder) else {
-                issues.append(IngestionIssue(path: path, problem: .unreadable("no such file or folder")))
-                continue
-            }
-            guard isFolder.boolValue else { found.append(path); continue }
-            guard let walker = manager.enumerator(atPath: path) else {
-                issues.append(IngestionIssue(path: path, problem: .unreadable("cannot list the folder")))
-                continue
-            }
-            var inFolder = [String]()
-            while let relative = walker.nextObject() as? String {
-                let name = (relative as NSString).lastPathComponent
-                if name.hasPrefix(".") { walker.skipDescendants(); continue }
-                let full = (path as NSString).appendingPathComponent(relative)
-                var isSub: ObjCBool = false
-                if manager.fileExists(atPath: full, isDirectory: &isSub), !isSub.boolValue, SourceFormat(path: full) != nil {
-                    inFolder.append(full)
+            do {
+                for file in try InputDiscovery.discover([path]) {
+                    guard let (kind, _) = InputFile.classify((file.path as NSString).lastPathComponent), Self.formats.contains(kind) else {
+                        issues.append(IngestionIssue(path: file.path, problem: .unsupportedKind))
+                        continue
+                    }
+                    found.insert(file.path)
                 }
+            } catch {
+                let why = error.problem == .notFound ? "no such file or folder" : error.problem.description
+                issues.append(IngestionIssue(path: path, problem: .unreadable(why)))
             }
-            found += inFolder.sorted()
         }
-        var seen = Set<String>()
-        return (found.filter { seen.insert($0).inserted }, issues)
+        return (found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, issues)
     }
 
     /// The documents of one file, and what was skipped in it.
     public func load(path: String) -> (documents: [SourceDocument], issues: [IngestionIssue]) {
-        guard let format = SourceFormat(path: path) else { return ([], [IngestionIssue(path: path, problem: .unsupportedKind)]) }
+        guard let (format, _) = InputFile.classify((path as NSString).lastPathComponent), Self.formats.contains(format) else {
+            return ([], [IngestionIssue(path: path, problem: .unsupportedKind)])
+        }
         if format == .jsonl { return loadJSONL(path: path) }
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maxDocumentBytes {
             return ([], [IngestionIssue(path: path, problem: .tooLarge(bytes: size, limit: maxDocumentBytes))])

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Corpus
 import Foundation
 import GRDB
 
@@ -85,7 +86,9 @@ public final class KnowledgeIndexer {
                 seen.insert(document.source)
                 try add(document)
             }
-            if !issues.isEmpty, SourceFormat(path: file) != .jsonl { seen.insert(file) }  // keep what it had
+            if !issues.isEmpty, InputFile.classify((file as NSString).lastPathComponent)?.kind != .jsonl {
+                seen.insert(file)  // a file that could not be read keeps what it had
+            }
             if pendingChunks >= batchChunks || i == files.count - 1 { try flush(filesDone: i + 1, filesTotal: files.count) }
         }
         if prune { try removeMissing(under: paths, listed: Set(files), seen: seen) }
