@@ -1,4 +1,5 @@
 import Foundation
+import ModelFiles
 
 /// A C-order matrix read from or written to a NumPy `.npy` file (format versions 1–3): the
 /// exchange format of the vector benchmarks (`tern bench hnsw`, `tern embed --output`).
@@ -125,8 +126,9 @@ public enum NPYFile {
         var out = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
         out.append(contentsOf: Array(header.utf8))
         out.append(body)
-        do { try out.write(to: URL(fileURLWithPath: path)) } catch {
-            throw NPYError(path: path, reason: "cannot write (\(error.localizedDescription))")
+        // Under a temporary name, then renamed: a kill never leaves a half-written array.
+        do { try writeFileAtomically(path: path, bytes: [UInt8](out)) } catch {
+            throw NPYError(path: path, reason: "cannot write (\(error))")
         }
     }
 }

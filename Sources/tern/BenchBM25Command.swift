@@ -1,4 +1,5 @@
 import ArgumentParser
+import Corpus
 import Foundation
 import ModelFiles
 import Retrieval
@@ -31,8 +32,8 @@ struct BM25BenchCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let documents = try Self.texts(corpus, fields: ["text"])
-        let queryTexts = try Self.texts(queries, fields: ["text", "query"])
+        let documents = try JSONLReader.records(path: corpus).map(\.text)
+        let queryTexts = try JSONLReader.records(path: queries).map(\.text)
         var analyzer = BM25Analyzer()
         analyzer.stemmer = stem ? .english : .none
         let buildStart = Date(), buildCPU = Self.cpuSeconds()
@@ -52,7 +53,7 @@ struct BM25BenchCommand: ParsableCommand {
                 #"{"ids":["# + top.map { String($0.document) }.joined(separator: ",") + #"],"scores":["#
                     + top.map { String($0.score) }.joined(separator: ",") + "]}\n"
             }.joined()
-            try Data(lines.utf8).write(to: URL(fileURLWithPath: idsOut))
+            try writeFileAtomically(path: idsOut, bytes: Array(lines.utf8))
         }
         let qps = Double(queryTexts.count) / max(best, 1e-9)
         if json {
@@ -68,20 +69,5 @@ struct BM25BenchCommand: ParsableCommand {
         var t = timespec()
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-    }
-
-    /// The first of `fields` that each JSONL line of `path` has, as text.
-    static func texts(_ path: String, fields: [String]) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("\(path): cannot read the file") }
-        var out = [String]()
-        for (n, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() where !line.allSatisfy({ $0 == 32 || $0 == 13 }) {
-            let value: JSONValue
-            do { value = try JSONValue.parse([UInt8](line)) } catch { throw ValidationError("\(path) line \(n + 1): \(error)") }
-            guard let text = fields.lazy.compactMap({ value[$0]?.string }).first else {
-                throw ValidationError("\(path) line \(n + 1): no string field \(fields.joined(separator: " or "))")
-            }
-            out.append(text)
-        }
-        return out
     }
 }

@@ -2,6 +2,7 @@ import Architectures
 import Compute
 import ArgumentParser
 import Foundation
+import ModelFiles
 import Retrieval
 
 /// `tern embed`: sentence embeddings from a sentence-transformers BERT model.
@@ -89,10 +90,11 @@ struct EmbedCommand: ParsableCommand {
         let body = lines.last == "" ? lines.dropLast() : lines[...]
         guard path.hasSuffix(".jsonl") else { return body.map(String.init) }
         return try body.enumerated().map { i, line in
-            let value = try? JSONSerialization.jsonObject(with: Data(line.utf8), options: .fragmentsAllowed)
-            if let s = value as? String { return s }
-            if let s = (value as? [String: Any])?["text"] as? String { return s }
-            throw ValidationError("\(path) line \(i + 1): expected a JSON string or an object with a \"text\" string")
+            switch try? JSONValue.parse(Array(line.utf8)) {
+            case .string(let s)?: return s
+            case let object? where object["text"]?.string != nil: return object["text"]?.string ?? ""
+            default: throw ValidationError("\(path) line \(i + 1): expected a JSON string or an object with a \"text\" string")
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try #"{"text": "swift on linux"}\#n{"text": "linux kernel linux drivers"}\#n{"text": "cooking pasta"}\#n"#
             .write(toFile: dir + "/docs.jsonl", atomically: true, encoding: .utf8)
-        try #"{"text": "linux"}\#n{"query": "runners running"}\#n"#.write(toFile: dir + "/q.jsonl", atomically: true, encoding: .utf8)
+        try #"{"text": "linux"}\#n{"text": "runners running"}\#n"#.write(toFile: dir + "/q.jsonl", atomically: true, encoding: .utf8)
         let r = try TernBinary.run(["bench", "bm25", "--corpus", dir + "/docs.jsonl", "--queries", dir + "/q.jsonl",
                                     "--k", "5", "--json", "--ids-out", dir + "/ids.jsonl"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -27,6 +27,6 @@ import TestSupport
         try "{\"text\": \"ok\"}\n{\"title\": 3}\n".write(toFile: dir + "/docs.jsonl", atomically: true, encoding: .utf8)
         let r = try TernBinary.run(["bench", "bm25", "--corpus", dir + "/docs.jsonl", "--queries", dir + "/docs.jsonl"])
         #expect(r.status != 0)
-        #expect(r.stderr.contains("docs.jsonl line 2"), "\(r.stderr)")
+        #expect(r.stderr.contains("docs.jsonl:2: "), "\(r.stderr)")
     }
 }

@@ -59,6 +59,19 @@ import TestSupport
         let stemmed = try TernBinary.run(["rag", "search", "violins made from tonewood", "--db", stemmedDB, "--mode", "bm25", "--json", "--k", "1"])
         let stemmedHit = (try Self.json(stemmed.stdout)["hits"] as? [[String: Any]])?.first
         #expect((stemmedHit?["source"] as? String)?.hasSuffix("doc04.md") == true, "\(stemmed.stdout)")
+        // Labelled questions: both answered at rank 1 by the vector search; a bad line is named.
+        try writeFileAtomically(path: root + "/qa.jsonl", bytes: Array("""
+            {"question": "How are violins made from tonewood?", "answer_document": "doc04.md"}
+            {"question": "Where do the beekeepers harvest honey?", "answer_document": "doc01.md"}
+
+            """.utf8))
+        let eval = try TernBinary.run(["rag", "eval", "--db", db, "--questions", root + "/qa.jsonl", "--modes", "vector", "--json"])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        let quality = try #require(try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [[String: Any]])
+        #expect(quality.first?["hitAtK"] as? Double == 1 && quality.first?["ranks"] as? [Int] == [1, 1], "\(eval.stdout)")
+        try writeFileAtomically(path: root + "/bad.jsonl", bytes: Array("{\"question\": \"x\", \"answer_document\": \"a\"}\n{\"question\": \n".utf8))
+        let badEval = try TernBinary.run(["rag", "eval", "--db", db, "--questions", root + "/bad.jsonl"])
+        #expect(badEval.status != 0 && badEval.stderr.contains("bad.jsonl:2"), "\(badEval.stderr)")
         // Indexing again: nothing changes.
         let again = try TernBinary.run(["rag", "index", root + "/docs", "--db", db, "--json", "--no-progress"])
         #expect(((try Self.json(again.stdout))["report"] as? [String: Any])?["documentsUnchanged"] as? Int == 8)

@@ -26,6 +26,16 @@ public final class JSONLReader: DocumentReader {
         log = IssueLog(policy: options.onError)
     }
 
+    /// Every record of a small JSONL file (labelled questions, benchmark inputs), stopping at the
+    /// first bad line: the error names `file:line` and the problem. Empty texts are kept.
+    public static func records(path: String, textKey: String = "text") throws(CorpusInputError) -> [Document] {
+        var options = ReaderOptions()
+        options.textKey = textKey
+        options.onError = .fail
+        options.skipEmptyText = false
+        return try JSONLReader(path: path, options: options).readAll()
+    }
+
     public var skipped: [CorpusInputError] { log.skipped }
     public func takeSkipped() -> [CorpusInputError] { log.take() }
 

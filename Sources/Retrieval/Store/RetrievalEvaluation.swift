@@ -1,5 +1,5 @@
+import Corpus
 import Foundation
-import ModelFiles
 
 /// A labelled question: the document that answers it.
 public struct LabelledQuestion: Sendable, Equatable {
@@ -8,18 +8,15 @@ public struct LabelledQuestion: Sendable, Equatable {
     public var answerDocument: String
     public init(question: String, answerDocument: String) { self.question = question; self.answerDocument = answerDocument }
 
-    /// JSONL lines `{"question": …, "answer_document": …}`; an error names the line.
+    /// JSONL lines `{"question": …, "answer_document": …}` (plain, .gz or .zst); an error names
+    /// the file and line.
     public static func load(path: String) throws -> [LabelledQuestion] {
-        let bytes = try readFileContents(path)
-        var out = [LabelledQuestion]()
-        for (i, line) in bytes.split(separator: UInt8(ascii: "\n")).enumerated() where !line.allSatisfy({ $0 == 32 || $0 == 13 }) {
-            let value = try JSONValue.parse(Array(line))
-            guard case .string(let q)? = value["question"], case .string(let a)? = value["answer_document"] else {
-                throw KnowledgeStoreError(path: path, problem: "line \(i + 1): needs string fields question and answer_document")
+        try JSONLReader.records(path: path, textKey: "question").map { record in
+            guard case .string(let answer)? = record[metadata: "answer_document"] else {
+                throw KnowledgeStoreError(path: path, problem: "line \(record.origin.line): needs a string field answer_document")
             }
-            out.append(LabelledQuestion(question: q, answerDocument: a))
+            return LabelledQuestion(question: record.text, answerDocument: answer)
         }
-        return out
     }
 
     func matches(_ source: String) -> Bool {
