@@ -26,15 +26,14 @@ struct RagStoreOptions: ParsableArguments {
         try embeddingModel.map { (folder) throws(BERTError) in try SentenceEmbedder.load(folder: folder) } ?? SentenceEmbedder.locate()
     }
 
-    /// Texts → vectors with the model, checked against the store's dimension.
-    func embedFunction(for store: KnowledgeStore) throws -> ([String]) -> [[Float]] {
-        let model = try embedder()
-        guard model.dimension == store.settings.dimension else {
-            throw ValidationError("the embedding model gives \(model.dimension) values; \(db) was made with \(store.settings.embeddingModel) (\(store.settings.dimension))")
-        }
+    /// Texts → vectors with `model` on the chosen threads (the store checks their dimension).
+    func embed(with model: SentenceEmbedder) -> ([String]) -> [[Float]] {
         let pool = self.pool
         return { texts in model.embed(texts, pool: pool) }
     }
+
+    /// The embedding function of the model the options name.
+    func embedFunction() throws -> ([String]) -> [[Float]] { embed(with: try embedder()) }
 }
 
 struct RagIndexCommand: ParsableCommand {
@@ -82,7 +81,7 @@ struct RagIndexCommand: ParsableCommand {
         settings.analyzer.cjkBigrams = cjkBigrams
         if stem { settings.analyzer.stemmer = .english }
         let kb = try KnowledgeStore.openOrCreate(path: store.db, settings: settings)
-        let indexer = try KnowledgeIndexer(store: kb, embed: try store.embedFunction(for: kb))
+        let indexer = try KnowledgeIndexer(store: kb, embed: store.embed(with: embedder))
         indexer.loader.maxDocumentBytes = maxDocumentBytes
         indexer.batchChunks = batch
         let err = FileHandle.standardError
@@ -170,7 +169,7 @@ struct RagSearchCommand: ParsableCommand {
     func run() throws {
         let kb = try KnowledgeStore.open(path: store.db)
         let options = search.options
-        let embed = options.mode == .bm25 ? nil : try store.embedFunction(for: kb)
+        let embed = options.mode == .bm25 ? nil : try store.embedFunction()
         let searcher = KnowledgeSearcher(store: kb, embed: embed)
         if let note = queryNote(query) { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
         let hits = try searcher.search(query, options: options)
@@ -220,7 +219,7 @@ struct RagAskCommand: ParsableCommand {
 
     func run() throws {
         let kb = try KnowledgeStore.open(path: store.db)
-        let searcher = KnowledgeSearcher(store: kb, embed: try store.embedFunction(for: kb))
+        let searcher = KnowledgeSearcher(store: kb, embed: try store.embedFunction())
         var options = AnswerOptions()
         options.sources = sources
         options.mode = SearchMode(rawValue: mode) ?? .hybrid
@@ -295,7 +294,7 @@ struct RagEvalCommand: ParsableCommand {
             guard let m = SearchMode(rawValue: String(name)) else { throw ValidationError("unknown mode \(name)") }
             return m
         }
-        let searcher = KnowledgeSearcher(store: kb, embed: chosen.contains(where: { $0 != .bm25 }) ? try store.embedFunction(for: kb) : nil)
+        let searcher = KnowledgeSearcher(store: kb, embed: chosen.contains(where: { $0 != .bm25 }) ? try store.embedFunction() : nil)
         var results = [RetrievalQuality]()
         for mode in chosen {
             results.append(try RetrievalQuality.measure(labelled, searcher: searcher, mode: mode, cutoff: k, depth: depth,

@@ -235,6 +235,22 @@ func prose(_ seed: UInt64, paragraphs: Int) -> String {
         #expect(throws: Never.self) { _ = try KnowledgeIndexer(store: store, embed: hashedEmbedding) }
     }
 
+    @Test func anotherEmbeddingModelIsRefusedNotACrash() throws {
+        let root = temporaryPath("kb-dimension")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try KnowledgeStore.openOrCreate(path: root + "/kb.sqlite", settings: smallSettings())
+        let small: ([String]) -> [[Float]] = { texts in texts.map { _ in [Float](repeating: 0.25, count: 16) } }
+        let doc = SourceDocument(source: "a.md", text: "Granite harbour lanterns.", format: .markdown)
+        do { try KnowledgeIndexer(store: store, embed: small).index(documents: [doc]); Issue.record("indexed 16-value vectors") } catch {
+            #expect("\(error)".contains("gives 16 values; this store was made with hashed-64 (64)"), "\(error)")
+        }
+        try KnowledgeIndexer(store: store, embed: hashedEmbedding).index(documents: [doc])
+        do { _ = try KnowledgeSearcher(store: store, embed: small).search("granite"); Issue.record("searched with 16 values") } catch {
+            #expect("\(error)".contains("gives 16 values"), "\(error)")
+        }
+    }
+
     @Test func filesThatAreNotStoresAreRefusedByName() throws {
         let root = temporaryPath("kb-bad")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)

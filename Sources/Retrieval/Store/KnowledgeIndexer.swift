@@ -194,9 +194,10 @@ public final class KnowledgeIndexer {
         var texts = [String]()
         for plan in plans { for c in plan.chunks where c.existing == nil { texts.append(Self.indexedText(c.chunk, title: plan.document.title)) } }
         let embedded = texts.isEmpty ? [] : embed(texts)
-        guard embedded.count == texts.count, embedded.allSatisfy({ $0.count == store.settings.dimension }) else {
-            throw KnowledgeStoreError(path: store.path, problem: "the embedding model gave vectors of another size than the store's \(store.settings.dimension)")
+        guard embedded.count == texts.count else {
+            throw KnowledgeStoreError(path: store.path, problem: "the embedding function gave \(embedded.count) vectors for \(texts.count) texts")
         }
+        for vector in embedded { try store.checkDimension(of: vector) }
         var next = 0
         try commit { db in
             for plan in plans {

@@ -71,7 +71,8 @@ public final class KnowledgeSearcher {
         var queryVector: [Float]?
         if options.mode != .bm25 {
             guard let embed else { throw KnowledgeStoreError(path: store.path, problem: "\(options.mode) search needs the embedding model") }
-            let q = embed([query])[0]
+            let q = embed([query]).first ?? []
+            try store.checkDimension(of: q)
             queryVector = q
             let index = try vectorIndex()
             vectorHits = index.search(q, k: pool, ef: options.ef, filter: allowed.map { set in { set.contains($0) } })
@@ -125,13 +126,17 @@ public final class KnowledgeSearcher {
         return index.slot(of: chunkID).map { index.vector(at: $0) }
     }
 
-    private func similarity(_ a: [Float], _ b: [Float]) -> Float {
-        switch store.settings.metric {
-        case .cosine:
-            let n = a.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            return zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } / max(n, 1e-12)
-        case .innerProduct: return zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
-        case .l2: return -zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+    /// The store's metric between the query and a stored vector (stored vectors are unit length for cosine).
+    private func similarity(_ q: [Float], _ v: [Float]) -> Float {
+        q.withUnsafeBufferPointer { qp in
+            v.withUnsafeBufferPointer { vp in
+                let (a, b, n) = (qp.baseAddress!, vp.baseAddress!, min(qp.count, vp.count))
+                switch store.settings.metric {
+                case .cosine: return VectorDistance.dot(a, b, count: n) / max(VectorDistance.dot(a, a, count: n).squareRoot(), 1e-12)
+                case .innerProduct: return VectorDistance.dot(a, b, count: n)
+                case .l2: return -VectorDistance.squaredDistance(a, b, count: n)
+                }
+            }
         }
     }
 

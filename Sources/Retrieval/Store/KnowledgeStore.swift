@@ -152,6 +152,16 @@ public final class KnowledgeStore: Sendable {
                           deletedVectorNodes: counts[4], fileBytes: bytes)
     }
 
+    /// Throws unless `vector` has the store's dimension (an embedding model other than the one
+    /// the store was made with).
+    func checkDimension(of vector: [Float]) throws(KnowledgeStoreError) {
+        guard vector.count == settings.dimension else {
+            throw KnowledgeStoreError(path: path, problem: """
+                the embedding model gives \(vector.count) values; this store was made with \(settings.embeddingModel) (\(settings.dimension))
+                """)
+        }
+    }
+
     /// Runs `body` in a read transaction (a snapshot: a concurrent writer's later commits are not seen).
     func read<T>(_ body: (Database) throws -> T) throws(KnowledgeStoreError) -> T {
         do { return try database.read(body) } catch let error as KnowledgeStoreError { throw error } catch {
