@@ -24,6 +24,12 @@ public struct BM25Index: Sendable {
         /// Parameters with bm25s's defaults unless given.
         public init(k1: Double = 1.5, b: Double = 0.75) { self.k1 = k1; self.b = b }
 
+        /// k1 · (1 − b + b · |d| / avgdl) as c0 + c1 · |d|: a term's score is idf · tf / (tf + c0 + c1 · |d|).
+        /// The index and the SQLite store's postings search both score with it.
+        public func lengthNormalisation(averageLength: Double) -> (c0: Double, c1: Double) {
+            (k1 * (1 - b), k1 * b / max(averageLength, 1e-12))
+        }
+
         /// k1 in [0, 10⁶] and b in [0, 1]: every posting then adds a positive, finite amount, which
         /// the fast search relies on (0 marks an untouched document); other values are searched
         /// the plain way.
@@ -115,8 +121,7 @@ public struct BM25Index: Sendable {
 
     /// The per-query constants of the length normalisation: norm(|d|) = c0 + c1 · |d|.
     var lengthNorm: (c0: Double, c1: Double) {
-        let average = count > 0 ? Double(totalLength) / Double(count) : 1
-        return (parameters.k1 * (1 - parameters.b), parameters.k1 * parameters.b / max(average, 1e-12))
+        parameters.lengthNormalisation(averageLength: count > 0 ? Double(totalLength) / Double(count) : 1)
     }
 
     /// Every document's score for `query` (each query term counts once per occurrence).

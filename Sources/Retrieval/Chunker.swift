@@ -20,9 +20,14 @@ public struct Chunk: Sendable, Equatable {
         self.ordinal = ordinal
         self.text = text
         self.headings = headings
+        contentHash = Self.fnv1a(text)
+    }
+
+    /// 64-bit FNV-1a of `text`'s UTF-8 bytes: the chunk and document change detector.
+    public static func fnv1a(_ text: String) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        contentHash = h
+        return h
     }
 }
 

@@ -105,8 +105,7 @@ public final class GroundedAnswerer {
             prompt = try lm.chatPrompt(GroundedPrompt.messages(question: question, sources: Array(sources.prefix(used)))).tokens
         }
         sources = Array(sources.prefix(used))
-        var request = GenerationRequest(prompt: prompt, maxTokens: options.maxTokens, sampling: options.sampling)
-        request.maxTokens = options.maxTokens
+        let request = GenerationRequest(prompt: prompt, maxTokens: options.maxTokens, sampling: options.sampling)
         let result = try lm.generator.generate(request) { token in
             onText?(token.text)
             return true

@@ -170,12 +170,8 @@ public final class KnowledgeIndexer {
         pendingChunks += planned.filter { $0.existing == nil }.count
     }
 
-    /// 64-bit FNV-1a of the text and of its reverse, as hex: change detection.
-    static func contentHash(_ text: String) -> String {
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x84222325cbf29ce4
-        for byte in text.utf8 { a = (a ^ UInt64(byte)) &* 0x100_0000_01b3; b = (b &* 0x100_0000_01b3) ^ UInt64(byte) }
-        return String(a, radix: 16) + String(b, radix: 16) + "-\(text.utf8.count)"
-    }
+    /// The chunks' FNV-1a and the byte count, as text: change detection.
+    static func contentHash(_ text: String) -> String { String(Chunk.fnv1a(text), radix: 16) + "-\(text.utf8.count)" }
 
     /// The text embedded and indexed for a chunk: its document title and headings, then the text.
     static func indexedText(_ chunk: Chunk, title: String?) -> String {

@@ -145,12 +145,11 @@ public final class KnowledgeSearcher {
         var multiplicity = [String: Int]()
         for term in store.settings.analyzer.terms(query) { multiplicity[term, default: 0] += 1 }
         guard !multiplicity.isEmpty else { return [] }
-        let k1 = store.settings.bm25.k1, b = store.settings.bm25.b
         let scores = try store.read { db -> [Int: Double] in
             let n = Double(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'live_chunks'").flatMap { Int($0) } ?? 0)
             let total = Double(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'total_terms'").flatMap { Int($0) } ?? 0)
             guard n > 0 else { return [:] }
-            let average = max(total / n, 1e-12)
+            let (c0, c1) = store.settings.bm25.lengthNormalisation(averageLength: total / n)
             let lookup = try db.cachedStatement(sql: "SELECT id, df FROM terms WHERE term = ?")
             let postings = try db.cachedStatement(sql: """
                 SELECT p.chunk_id, p.tf, c.term_count FROM postings p JOIN chunks c ON c.id = p.chunk_id WHERE p.term_id = ?
@@ -166,7 +165,7 @@ public final class KnowledgeSearcher {
                     let id: Int = p[0]
                     if let allowed, !allowed.contains(id) { continue }
                     let tf = Double(p[1] as Int), length = Double(p[2] as Int)
-                    scores[id, default: 0] += idf * tf / (tf + k1 * (1 - b + b * length / average))
+                    scores[id, default: 0] += idf * tf / (tf + c0 + c1 * length)
                 }
             }
             return scores
