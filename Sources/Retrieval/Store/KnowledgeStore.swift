@@ -183,7 +183,10 @@ public final class KnowledgeStore: Sendable {
         let random = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'hnsw_random'").flatMap { UInt64($0) }
             ?? settings.hnsw.seed
         let d = settings.dimension
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM hnsw_nodes") ?? 0
         var nodes = [HNSWNode](), vectors = [Float]()
+        nodes.reserveCapacity(count)
+        vectors.reserveCapacity(count * d)
         let rows = try Row.fetchCursor(db, sql: "SELECT slot, chunk_id, deleted, links, vector FROM hnsw_nodes ORDER BY slot")
         while let row = try rows.next() {
             let slot: Int = row[0]
