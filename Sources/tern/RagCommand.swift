@@ -87,15 +87,19 @@ struct RagIndexCommand: ParsableCommand {
         let err = FileHandle.standardError
         let started = Date()
         var lastPrint = Date.distantPast
+        // A terminal gets one line redrawn each second; a log gets a line at the first commit,
+        // then every 10 s, and at the end.
+        let isTerminal = isatty(2) != 0
         if !noProgress {
             indexer.progress = { report, done, total in
-                guard Date().timeIntervalSince(lastPrint) > 1 || done == total else { return }
+                guard Date().timeIntervalSince(lastPrint) > (isTerminal ? 1 : 10) || done == total else { return }
                 lastPrint = Date()
-                err.write(Data("\r[\(done)/\(total) files] \(report.documentsAdded + report.documentsChanged) documents indexed, \(report.chunksAdded) chunks embedded (\(String(format: "%.0f", Date().timeIntervalSince(started))) s)   ".utf8))
+                let line = "[\(done)/\(total) files] \(report.documentsAdded + report.documentsChanged) documents indexed, \(report.chunksAdded) chunks embedded (\(String(format: "%.0f", Date().timeIntervalSince(started))) s)"
+                err.write(Data((isTerminal ? "\r" + line + "   " : line + "\n").utf8))
             }
         }
         let report = try indexer.index(paths: paths, prune: prune)
-        if !noProgress { err.write(Data("\n".utf8)) }
+        if !noProgress && isTerminal { err.write(Data("\n".utf8)) }
         for issue in report.issues { err.write(Data("skipped: \(issue)\n".utf8)) }
         let stats = try kb.statistics()
         if json {
