@@ -1,3 +1,5 @@
+import CTernKernels
+
 /// Raw views of an `HNSWIndex`'s storage, valid inside `HNSWIndex.withGraph`: the hot loops of
 /// search and insertion (Algorithms 2 and 4 of the paper) without array bounds or copy checks.
 struct HNSWGraphView {
@@ -35,6 +37,14 @@ struct HNSWGraphView {
         return upper.baseAddress.unsafelyUnwrapped + offset
     }
 
+    /// Prefetches the lines of `node`'s vector after the first.
+    @inline(__always) func prefetchRest(_ node: Int32) {
+        let r = UnsafeRawPointer(row(node))
+        var offset = 64
+        let end = dimension &* 4
+        while offset < end { tern_prefetch(r + offset); offset &+= 64 }
+    }
+
     /// Greedy walk to the closest node on one layer.
     func greedy(from start: Int32, _ q: UnsafePointer<Float>, layer: Int) -> Int32 {
         var current = start, best = distance(start, q)
@@ -42,8 +52,11 @@ struct HNSWGraphView {
         while improved {
             improved = false
             let list = links(current, layer: layer)
-            for i in 0..<Int(list[0]) {
+            let count = Int(list[0])
+            for i in 0..<count { tern_prefetch(row(list[i &+ 1])) }
+            for i in 0..<count {
                 let n = list[i &+ 1]
+                if i &+ 1 < count { prefetchRest(list[i &+ 2]) }
                 let d = distance(n, q)
                 if d < best { best = d; current = n; improved = true }
             }
@@ -63,26 +76,31 @@ struct HNSWGraphView {
         }
         while results.count > ef { _ = results.pop() }
         let tags = scratch.tags, epoch = scratch.epoch, pending = scratch.pending
-        var touched: Float = 0
         while candidates.count > 0 {
             let c = candidates.pop()
             if results.count >= ef, c.distance > results.top.distance { break }
-            // Unvisited neighbours first, then their distances: the vector loads of one distance
-            // overlap the arithmetic of the one before (a touch of the next row stands in for a prefetch).
+            // Unvisited neighbours first, each with a prefetch of its vector's first line (the
+            // hardware streams the rest once it is read), then their distances: the vectors
+            // arrive while the earlier ones are compared.
             let list = links(c.node, layer: layer)
             var fresh = 0
             for i in 0..<Int(list[0]) {
                 let n = list[i &+ 1]
-                if tags[Int(n)] != epoch { tags[Int(n)] = epoch; pending[fresh] = n; fresh &+= 1 }
+                if tags[Int(n)] != epoch {
+                    tags[Int(n)] = epoch
+                    pending[fresh] = n
+                    fresh &+= 1
+                    tern_prefetch(row(n))
+                }
             }
             for j in 0..<fresh {
                 let n = pending[j]
-                if j &+ 1 < fresh { touched += row(pending[j &+ 1])[0] }
+                if j &+ 1 < fresh { prefetchRest(pending[j &+ 1]) }
                 let d = distance(n, q)
                 if results.count < ef || d < results.top.distance {
                     candidates.push(Neighbour(node: n, distance: d))
                     // Its link list will be read when it is expanded: start that load now.
-                    touched += Float(links(n, layer: layer)[0])
+                    tern_prefetch(links(n, layer: layer))
                     if accept?(n) ?? true {
                         results.push(Neighbour(node: n, distance: d))
                         if results.count > ef { _ = results.pop() }
@@ -90,7 +108,6 @@ struct HNSWGraphView {
                 }
             }
         }
-        scratch.sink = touched
         while results.count > limit { _ = results.pop() }
         var out = [Neighbour](repeating: Neighbour(node: 0, distance: 0), count: results.count)
         var i = results.count

@@ -14,6 +14,9 @@ import Darwin
 /// Layout (for speed; `HNSWReferenceSearch` is the plain walk over the same graph): vectors in one
 /// row-major buffer; layer-0 links in one flat `Int32` array, `1 + 2·m` slots per node (count, then
 /// neighbours); upper-layer links likewise in one flat array, `1 + m` slots per node and layer.
+/// Searches prefetch (CTernKernels' `tern_prefetch`) the first line of every unvisited
+/// neighbour's vector before comparing any, the rest of the next one's while comparing the
+/// current, and the link list of each node queued for expansion.
 /// `search` is safe to call from several threads at once (each takes its own scratch buffers).
 public struct HNSWIndex: Sendable {
     /// Build and search settings (hnswlib's names and defaults, efSearch 50).

@@ -83,8 +83,6 @@ final class HNSWSearchScratch: @unchecked Sendable {
     private(set) var epoch: UInt16 = 0
     /// Unvisited neighbours of the node being expanded (room for any list length).
     private(set) var pending: UnsafeMutablePointer<Int32>
-    /// Where the search's prefetch touches are summed, so that the compiler keeps them.
-    var sink: Float = 0
     let candidates = NeighbourQueue(farthestOnTop: false)
     let results = NeighbourQueue(farthestOnTop: true)
 

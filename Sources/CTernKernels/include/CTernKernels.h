@@ -15,6 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/// A hint that the cache line at `p` will be read soon (x86 `prefetcht0`): Swift has no prefetch
+/// intrinsic, and a plain load in its place holds the core until the line arrives. `static inline`,
+/// so Swift callers get the one instruction, not a call. The HNSW search uses it (its twin is the
+/// same walk without hints, HNSWReferenceSearch).
+static inline void tern_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
 /// 1 when the VNNI block-dot micro-kernels below were compiled in, else 0.
 int tern_has_vnni_kernels(void);
 
