@@ -7,13 +7,16 @@ Datasets (cached as .npy in WORK):
           (HTML, .txt, gzip/dictzip text); shuffled with seed 0, the first --nq chunks held out as
           queries (their first 32 words), the next --n are the base. Metric: inner product.
   gauss:  N(0,1) float32, base numpy default_rng(0) (n × 384), queries default_rng(1); metric L2.
-Each round runs both sides (the order alternates); QPS and build seconds are medians over rounds.
+Each side builds its index once (`tern bench hnsw --interactive` keeps its index in a process that
+answers ef values on standard input); then --rounds rounds search every query at each ef, the two
+sides alternating ef by ef (the order flips each round), so both meet the same machine within
+seconds. Reported: median QPS per side and the median of the rounds' QPS ratios (with their range).
 hnswlib's QPS is one knn_query call over all queries (num_threads=1); Tern's is one search call per
 query inside the Swift process. Recall@10 is tie-aware: a returned id counts when its exact score
 is ≥ the exact 10th-best score − 1e-6 (scores from one float32 numpy matrix for both sides).
 
 usage: vectors_vs_hnswlib.py WORK [--datasets gauss,minilm] [--roots DIR ...] [--tern .build/release/tern]
-                             [--n 100000] [--nq 1000] [--chunk-words 200] [--rounds 3] [--m 16] [--ef-construction 200]
+                             [--n 100000] [--nq 1000] [--chunk-words 200] [--rounds 7] [--m 16] [--ef-construction 200]
                              [--ef 16,32,64,128] [--k 10] [--subset N]
 Needs: hnswlib (0.8), numpy, lxml, threadpoolctl; for minilm the all-MiniLM-L6-v2 Tern finds.
 """
@@ -129,35 +132,54 @@ def gauss(a):
 
 # ---------------------------------------------------------------- the two sides
 
-def run_tern(a, base_path, query_path, metric, efs):
-    out = os.path.join(a.work, "tern_ids.npy")
-    r = subprocess.run([a.tern, "bench", "hnsw", "--base", base_path, "--queries", query_path, "--metric", metric,
-                        "--m", str(a.m), "--ef-construction", str(a.ef_construction), "--ef", ",".join(map(str, efs)),
-                        "--k", str(a.k), "--out", out, "--json"], check=True, capture_output=True, text=True)
-    res = json.loads(r.stdout)
-    ids = np.load(out).reshape(len(efs), -1, a.k)
-    return {"build_s": res["buildSeconds"], "index_bytes": res["indexBytes"],
-            "qps": {s["ef"]: s["qps"] for s in res["search"]}, "ids": {ef: ids[i] for i, ef in enumerate(efs)}}
+class Tern:
+    """`tern bench hnsw --interactive`: builds once, then searches every query at each ef it is sent."""
+
+    def __init__(self, a, base_path, query_path, metric):
+        self.out = os.path.join(a.work, "tern_ids.npy")
+        self.k = a.k
+        self.proc = subprocess.Popen(
+            [a.tern, "bench", "hnsw", "--base", base_path, "--queries", query_path, "--metric", metric,
+             "--m", str(a.m), "--ef-construction", str(a.ef_construction), "--k", str(a.k), "--out", self.out,
+             "--interactive"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"tern bench hnsw ended (exit {self.proc.wait()})")
+        built = json.loads(line)
+        self.build_s, self.index_bytes = built["buildSeconds"], built["indexBytes"]
+
+    def search(self, ef):
+        self.proc.stdin.write(f"{ef}\n")
+        self.proc.stdin.flush()
+        res = json.loads(self.proc.stdout.readline())
+        return res["qps"], np.load(self.out).reshape(-1, self.k)
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
 
 
-def run_hnswlib(a, xb, xq, metric, efs):
-    import hnswlib
-    p = hnswlib.Index(space=metric, dim=xb.shape[1])
-    p.init_index(max_elements=len(xb), ef_construction=a.ef_construction, M=a.m, random_seed=100)
-    t0 = time.perf_counter()
-    p.add_items(xb, np.arange(len(xb)), num_threads=1)
-    build = time.perf_counter() - t0
-    with tempfile.TemporaryDirectory() as td:
-        p.save_index(os.path.join(td, "h.bin"))
-        size = os.path.getsize(os.path.join(td, "h.bin"))
-    qps, ids = {}, {}
-    for ef in efs:
-        p.set_ef(ef)
+class Hnswlib:
+    def __init__(self, a, xb, xq, metric):
+        import hnswlib
+        self.xq, self.k = xq, a.k
+        self.index = hnswlib.Index(space=metric, dim=xb.shape[1])
+        self.index.init_index(max_elements=len(xb), ef_construction=a.ef_construction, M=a.m, random_seed=100)
         t0 = time.perf_counter()
-        lab, _ = p.knn_query(xq, k=a.k, num_threads=1)
-        qps[ef] = len(xq) / (time.perf_counter() - t0)
-        ids[ef] = lab.astype(np.int64)
-    return {"build_s": build, "index_bytes": size, "qps": qps, "ids": ids}
+        self.index.add_items(xb, np.arange(len(xb)), num_threads=1)
+        self.build_s = time.perf_counter() - t0
+        with tempfile.TemporaryDirectory() as td:
+            self.index.save_index(os.path.join(td, "h.bin"))
+            self.index_bytes = os.path.getsize(os.path.join(td, "h.bin"))
+
+    def search(self, ef):
+        self.index.set_ef(ef)
+        t0 = time.perf_counter()
+        lab, _ = self.index.knn_query(self.xq, k=self.k, num_threads=1)
+        return len(self.xq) / (time.perf_counter() - t0), lab.astype(np.int64)
+
+    def close(self):
+        pass
 
 
 # ---------------------------------------------------------------- truth and the table
@@ -189,28 +211,41 @@ def bench(a, name, xb, xq, metric, efs):
     query_path = os.path.join(a.work, f"{name}_queries_run.npy")
     np.save(base_path, np.ascontiguousarray(xb, dtype=np.float32))
     np.save(query_path, np.ascontiguousarray(xq, dtype=np.float32))
-    rounds = {"tern": [], "hnswlib": []}
-    for r in range(a.rounds):
-        order = ("tern", "hnswlib") if r % 2 == 0 else ("hnswlib", "tern")
-        for side in order:
-            run = run_tern(a, base_path, query_path, metric, efs) if side == "tern" else run_hnswlib(a, xb, xq, metric, efs)
-            rounds[side].append(run)
-            print(f"[{name}] round {r + 1} {side}: build {run['build_s']:.1f} s, QPS "
-                  + " ".join(f"ef{ef}={run['qps'][ef]:.0f}" for ef in efs), flush=True)
-    recalls = {ef: tie_aware_recall(xb, xq, metric, a.k, {s: rounds[s][-1]["ids"][ef] for s in rounds}) for ef in efs}
-    med = lambda side, f: statistics.median(f(run) for run in rounds[side])  # noqa: E731
+    sides = {}
+    with threadpool_limits(1):
+        for side in ("tern", "hnswlib"):
+            sides[side] = Tern(a, base_path, query_path, metric) if side == "tern" else Hnswlib(a, xb, xq, metric)
+            print(f"[{name}] {side}: build {sides[side].build_s:.1f} s, {sides[side].index_bytes:,} bytes", flush=True)
+        qps = {side: {ef: [] for ef in efs} for side in sides}
+        ids = {side: {} for side in sides}
+        # Searches alternate ef by ef (the order flips each round), so both sides meet the same
+        # machine within seconds of each other.
+        for r in range(a.rounds):
+            for ef in efs:
+                for side in (("tern", "hnswlib") if r % 2 == 0 else ("hnswlib", "tern")):
+                    q, found = sides[side].search(ef)
+                    qps[side][ef].append(q)
+                    ids[side][ef] = found
+            print(f"[{name}] round {r + 1}: " + " ".join(
+                f"ef{ef} {qps['tern'][ef][-1]:.0f}/{qps['hnswlib'][ef][-1]:.0f}" for ef in efs), flush=True)
+        for side in sides.values():
+            side.close()
+    recalls = {ef: tie_aware_recall(xb, xq, metric, a.k, {s: ids[s][ef] for s in sides}) for ef in efs}
     res = {"dataset": name, "n": len(xb), "nq": len(xq), "d": xb.shape[1], "metric": metric, "m": a.m,
            "ef_construction": a.ef_construction, "k": a.k, "rounds": a.rounds, "loadavg": os.getloadavg(),
-           "build_s": {s: med(s, lambda run: run["build_s"]) for s in rounds},
-           "index_bytes": {s: rounds[s][-1]["index_bytes"] for s in rounds}, "search": {}}
+           "build_s": {s: sides[s].build_s for s in sides},
+           "index_bytes": {s: sides[s].index_bytes for s in sides}, "search": {}}
     print(f"\n{name}: {len(xb)} × {xb.shape[1]} {metric}, {len(xq)} queries, M {a.m}, efConstruction "
-          f"{a.ef_construction}, 1 thread, median of {a.rounds} round(s)")
-    print(f"{'ef':>5} {'recall Tern':>12} {'recall hnswlib':>15} {'QPS Tern':>10} {'QPS hnswlib':>12} {'Tern/hnswlib':>13}")
+          f"{a.ef_construction}, 1 thread, {a.rounds} alternating round(s): median QPS, median of the rounds' ratios")
+    print(f"{'ef':>5} {'recall Tern':>12} {'recall hnswlib':>15} {'QPS Tern':>10} {'QPS hnswlib':>12} {'Tern/hnswlib':>13} {'range':>11}")
     for ef in efs:
-        qt, qh = med("tern", lambda run: run["qps"][ef]), med("hnswlib", lambda run: run["qps"][ef])
+        qt, qh = statistics.median(qps["tern"][ef]), statistics.median(qps["hnswlib"][ef])
+        ratios = [t / h for t, h in zip(qps["tern"][ef], qps["hnswlib"][ef])]
+        ratio = statistics.median(ratios)
         res["search"][ef] = {"recall_tern": recalls[ef]["tern"], "recall_hnswlib": recalls[ef]["hnswlib"],
-                             "qps_tern": qt, "qps_hnswlib": qh, "ratio": qt / qh}
-        print(f"{ef:>5} {recalls[ef]['tern']:>12.4f} {recalls[ef]['hnswlib']:>15.4f} {qt:>10.0f} {qh:>12.0f} {qt / qh:>12.2f}×")
+                             "qps_tern": qt, "qps_hnswlib": qh, "ratio": ratio, "ratios": ratios}
+        print(f"{ef:>5} {recalls[ef]['tern']:>12.4f} {recalls[ef]['hnswlib']:>15.4f} {qt:>10.0f} {qh:>12.0f} {ratio:>12.2f}×"
+              f" {min(ratios):>5.2f}–{max(ratios):.2f}")
     print(f"build s (1 thread): Tern {res['build_s']['tern']:.1f}, hnswlib {res['build_s']['hnswlib']:.1f}; "
           f"index bytes: Tern {res['index_bytes']['tern']:,}, hnswlib {res['index_bytes']['hnswlib']:,}\n")
     with open(os.path.join(a.work, f"results_{name}_{len(xb)}.json"), "w") as f:
@@ -229,7 +264,7 @@ def main():
     ap.add_argument("--chunk-words", type=int, default=CHUNK_WORDS,
                     help="words per MiniLM chunk (200 ≈ 256 tokens, MiniLM's limit; 60 ≈ a paragraph)")
     ap.add_argument("--subset", type=int, default=0, help="use only the first N base vectors (development)")
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--m", type=int, default=16)
     ap.add_argument("--ef-construction", type=int, default=200)
     ap.add_argument("--ef", default="16,32,64,128")

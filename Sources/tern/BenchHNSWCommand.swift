@@ -23,6 +23,11 @@ struct HNSWBenchCommand: ParsableCommand {
     @Option(help: "Use only the first N base rows (0: all).") var limit = 0
     @Option(help: "Write the found ids here (.npy, int64).") var out: String?
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: """
+        After building, print the build as one JSON line, then read efSearch values from standard \
+        input, one per line, and answer each with one JSON line (every query searched at that ef; \
+        with --out, its ids are written there): a benchmark can alternate with another library.
+        """) var interactive = false
 
     func run() throws {
         guard let metric = FlatVectorIndex.Metric(rawValue: metric) else { throw ValidationError("--metric: ip, l2 or cosine") }
@@ -39,6 +44,21 @@ struct HNSWBenchCommand: ParsableCommand {
             baseMatrix = NPYMatrix(rows: limit, columns: baseMatrix.columns,
                                    values: Array(baseMatrix.values.prefix(limit * baseMatrix.columns)))
         }
+        if interactive {
+            let (index, buildSeconds) = HNSWBenchmark.build(base: baseMatrix, metric: metric, parameters: .init(m: m, efConstruction: efConstruction))
+            let output = StandardOutput()
+            output.write(try encodeJSON(InteractiveBuild(buildSeconds: buildSeconds, indexBytes: index.storedBytes)) + "\n")
+            let rows = HNSWBenchmark.rows(queryMatrix)
+            while let line = readLine() {
+                guard let ef = Int(line.trimmingCharacters(in: .whitespaces)), ef > 0 else {
+                    throw ValidationError("standard input: '\(line)' is not a positive efSearch")
+                }
+                let (timing, ids) = HNSWBenchmark.search(index, queries: rows, ef: ef, k: k)
+                if let out { try NPYFile.write(NPYMatrix(rows: queryMatrix.rows, columns: k, values: ids), to: out) }
+                output.write(try encodeJSON(timing) + "\n")
+            }
+            return
+        }
         let (result, found) = HNSWBenchmark.run(
             base: baseMatrix, queries: queryMatrix, metric: metric,
             parameters: .init(m: m, efConstruction: efConstruction), efs: efs, k: k)
@@ -53,4 +73,10 @@ struct HNSWBenchCommand: ParsableCommand {
             for s in result.search { print(String(format: "  ef %4d: %.0f queries/s", s.ef, s.qps)) }
         }
     }
+}
+
+/// The first line of `tern bench hnsw --interactive`.
+struct InteractiveBuild: Codable {
+    var buildSeconds: Double
+    var indexBytes: Int
 }

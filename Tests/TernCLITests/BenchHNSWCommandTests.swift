@@ -27,4 +27,26 @@ import TestSupport
         let bad = try TernBinary.run(["bench", "hnsw", "--base", matrix, "--queries", matrix, "--metric", "dot"])
         #expect(bad.status != 0)
     }
+
+    /// `--interactive`: the build as one JSON line, then one line per ef read from standard input,
+    /// each writing that search's ids; a line that is not a positive ef stops it, named.
+    @Test func interactiveAnswersEachEfOnItsOwnLine() throws {
+        let matrix = TestEnvironment.fixturePath("retrieval/npy/f32_2d.npy")
+        let out = temporaryPath("hnsw-interactive-ids.npy")
+        let r = try TernBinary.run(["bench", "hnsw", "--base", matrix, "--queries", matrix, "--metric", "l2", "--k", "2",
+                                    "--out", out, "--interactive"], stdin: "4\n8\n")
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.count == 3, "\(r.stdout)")
+        #expect((lines.first??["indexBytes"] as? Int ?? 0) >= 4 * (15 + 3 + 3))
+        #expect(lines.dropFirst().map { $0?["ef"] as? Int } == [4, 8])
+        #expect(lines.dropFirst().allSatisfy { ($0?["qps"] as? Double ?? 0) > 0 })
+        // The last search's ids: 3 queries × 2.
+        let data = try Data(contentsOf: URL(fileURLWithPath: out))
+        let ids = data.suffix(3 * 2 * 8).withUnsafeBytes { raw in (0..<6).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self) } }
+        #expect(ids[0] == 0 && ids[2] == 1 && ids[4] == 2, "\(ids)")
+        let bad = try TernBinary.run(["bench", "hnsw", "--base", matrix, "--queries", matrix, "--metric", "l2", "--interactive"],
+                                     stdin: "4\nfast\n")
+        #expect(bad.status != 0 && bad.stderr.contains("'fast' is not a positive efSearch"), "\(bad.stderr)")
+    }
 }
