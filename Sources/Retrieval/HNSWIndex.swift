@@ -105,7 +105,32 @@ public struct HNSWIndex: Sendable {
     /// Inserts `vector` under `id`.
     public mutating func add(id: Int, vector: [Float]) {
         precondition(vector.count == dimension, "vector has \(vector.count) values, index has dimension \(dimension)")
-        let v = metric == .cosine ? FlatVectorIndex.normalized(vector) : vector
+        insert(id: id, prepared: metric == .cosine ? FlatVectorIndex.normalized(vector) : vector)
+    }
+
+    /// The live vectors in a new graph (slot order, the same parameters and seed): deleted slots
+    /// are gone, so their memory and the detours searches took through them. Ids are kept;
+    /// slots are renumbered, and every slot of the new index counts as changed.
+    public func compacted() -> HNSWIndex {
+        var out = HNSWIndex(dimension: dimension, metric: metric, parameters: parameters)
+        out.reserve(count)
+        for slot in 0..<ids.count where !deleted[slot] {
+            out.insert(id: ids[slot], prepared: Array(vectors[(slot * dimension)..<((slot + 1) * dimension)]))
+        }
+        return out
+    }
+
+    /// Deleted slots (still in the graph, never returned).
+    public var deletedSlotCount: Int { deletedCount }
+
+    /// Room for `n` more nodes without regrowing the vectors or layer-0 links.
+    mutating func reserve(_ n: Int) {
+        vectors.reserveCapacity(vectors.count + n * dimension)
+        level0.reserveCapacity(level0.count + n * stride0)
+    }
+
+    /// Inserts a vector already in stored form (normalised for cosine).
+    mutating func insert(id: Int, prepared v: [Float]) {
         let node = Int32(ids.count), level = nextLevel()
         appendSlot(id: id, vector: v, level: level)
         guard entry >= 0 else { entry = node; topLayer = level; return }

@@ -10,7 +10,7 @@ import Retrieval
 struct RagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rag", abstract: "Index documents into a SQLite store, search it, and answer questions with citations.",
-        subcommands: [RagIndexCommand.self, RagSearchCommand.self, RagAskCommand.self, RagEvalCommand.self, RagInfoCommand.self])
+        subcommands: [RagIndexCommand.self, RagSearchCommand.self, RagAskCommand.self, RagEvalCommand.self, RagInfoCommand.self, RagCompactCommand.self])
 }
 
 /// Options every `tern rag` command shares.
@@ -58,6 +58,9 @@ struct RagIndexCommand: ParsableCommand {
     @Option(name: .customLong("max-document-bytes"), help: "Skip larger documents.") var maxDocumentBytes = 32 << 20
     @Option(name: .customLong("batch"), help: "New chunks per commit.") var batch = 64
     @Flag(help: "Remove documents of these paths that are no longer there.") var prune = false
+    @Option(name: .customLong("compact-above"), help: """
+        Rebuild the HNSW graph without its deleted nodes when they are more than this fraction of it (1: never).
+        """) var compactAbove = 0.25
     @Flag(help: "Print the report as JSON.") var json = false
     @Flag(name: .customLong("no-progress"), help: "No progress lines on standard error.") var noProgress = false
 
@@ -66,6 +69,7 @@ struct RagIndexCommand: ParsableCommand {
         guard chunkCharacters >= 16, windowWords >= 1, overlapWords >= 0, overlapWords < windowWords else {
             throw ValidationError("need --chunk-characters ≥ 16 and 0 ≤ --overlap-words < --window-words")
         }
+        guard compactAbove > 0, compactAbove <= 1 else { throw ValidationError("--compact-above must be in (0, 1]") }
         guard m >= 2, efConstruction >= 1, batch >= 1, maxDocumentBytes >= 1 else { throw ValidationError("--hnsw-m ≥ 2, --ef-construction, --batch, --max-document-bytes ≥ 1") }
     }
 
@@ -84,6 +88,7 @@ struct RagIndexCommand: ParsableCommand {
         let indexer = try KnowledgeIndexer(store: kb, embed: store.embed(with: embedder))
         indexer.loader.maxDocumentBytes = maxDocumentBytes
         indexer.batchChunks = batch
+        indexer.compactionThreshold = compactAbove < 1 ? compactAbove : nil
         let err = FileHandle.standardError
         let started = Date()
         var lastPrint = Date.distantPast
@@ -108,7 +113,8 @@ struct RagIndexCommand: ParsableCommand {
             print("""
                 \(report.files) files: \(report.documentsAdded) documents added, \(report.documentsChanged) changed, \
                 \(report.documentsUnchanged) unchanged, \(report.documentsRemoved) removed; chunks \(report.chunksAdded) added, \
-                \(report.chunksKept) kept, \(report.chunksRemoved) removed; \(report.issues.count) skipped
+                \(report.chunksKept) kept, \(report.chunksRemoved) removed; \(report.issues.count) skipped\
+                \(report.vectorNodesCompacted > 0 ? "; HNSW graph compacted (\(report.vectorNodesCompacted) deleted nodes dropped)" : "")
                 \(store.db): \(stats.documents) documents, \(stats.chunks) chunks, \(stats.terms) terms, \(stats.fileBytes) bytes
                 """)
         }
@@ -249,6 +255,23 @@ struct RagAskCommand: ParsableCommand {
             let place = ([s.source] + s.headings).joined(separator: " › ")
             print("[\(s.number)] \(place)" + (s.similarity.map { String(format: "  (cos %.2f)", $0) } ?? ""))
         }
+    }
+}
+
+struct RagCompactCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compact",
+        abstract: "Rebuild a store's HNSW graph from its live vectors, dropping deleted nodes (one transaction).",
+        discussion: "`tern rag index` does this by itself once deleted nodes pass --compact-above (a quarter of the graph).")
+    @Option(help: "The store.") var db: String
+
+    func run() throws {
+        let kb = try KnowledgeStore.open(path: db)
+        // Compaction embeds nothing: no model is loaded.
+        let indexer = try KnowledgeIndexer(store: kb, embed: { _ in [] })
+        let dropped = try indexer.compactVectors()
+        let stats = try kb.statistics()
+        print("\(db): \(dropped) deleted HNSW nodes dropped; \(stats.vectorNodes) nodes, \(stats.chunks) chunks")
     }
 }
 

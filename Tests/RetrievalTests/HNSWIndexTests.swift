@@ -60,6 +60,39 @@ import TestSupport
         #expect(HNSWIndex(dimension: 16).search(q, k: 3).isEmpty)
     }
 
+    /// Compaction keeps exactly the live ids and vectors, drops every deleted slot, and answers as
+    /// exact search does (recall against the flat index as good as a fresh build's).
+    @Test(arguments: [FlatVectorIndex.Metric.cosine, .l2])
+    func compactedIndexHoldsOnlyTheLiveVectors(metric: FlatVectorIndex.Metric) {
+        let data = Self.vectors(3000, dimension: 24, seed: 11)
+        var index = HNSWIndex(dimension: 24, metric: metric, parameters: .init(m: 12, efConstruction: 100))
+        var flat = FlatVectorIndex(dimension: 24, metric: metric)
+        for (i, v) in data.enumerated() { index.add(id: i, vector: v) }
+        for i in 0..<3000 where i % 3 != 0 { index.remove(id: i) }        // two thirds deleted
+        for i in 0..<3000 where i % 3 == 0 { flat.add(id: i, vector: data[i]) }
+        let compact = index.compacted()
+        #expect(index.deletedSlotCount == 2000 && compact.deletedSlotCount == 0)
+        #expect(compact.slotCount == 1000 && compact.count == 1000)
+        #expect(compact.ids == index.ids.enumerated().filter { $0.offset % 3 == 0 }.map(\.element))
+        for slot in [0, 1, 499, 999] { #expect(compact.vector(at: slot) == index.vector(at: index.slot(of: compact.ids[slot])!)) }
+        var hits = 0, deletedHits = 0
+        let queries = Self.vectors(100, dimension: 24, seed: 12)
+        for q in queries {
+            let truth = Set(flat.search(q, k: 10).map(\.id))
+            let found = compact.search(q, k: 10, ef: 64)
+            hits += found.filter { truth.contains($0.id) }.count
+            deletedHits += found.filter { $0.id % 3 != 0 }.count
+        }
+        #expect(deletedHits == 0)
+        #expect(Double(hits) / 1000 >= 0.98, "recall@10 \(Double(hits) / 1000)")
+        // With ef over every node the search is exhaustive: the exact top 10, scores included.
+        for q in queries.prefix(5) {
+            let exact = flat.search(q, k: 10), found = compact.search(q, k: 10, ef: 1000)
+            #expect(found.map(\.id) == exact.map(\.id))
+            #expect(zip(found, exact).allSatisfy { abs($0.score - $1.score) < 1e-4 })
+        }
+    }
+
     @Test func sameInsertsBuildTheSameGraph() {
         let data = Self.vectors(500, dimension: 8, seed: 2)
         var a = HNSWIndex(dimension: 8), b = HNSWIndex(dimension: 8)

@@ -159,6 +159,66 @@ func prose(_ seed: UInt64, paragraphs: Int) -> String {
         #expect(!hits.contains { $0.source == file }, "a removed document is never returned")
     }
 
+    /// Rewritten documents leave deleted HNSW nodes; compaction drops them in one transaction and
+    /// the store answers as before (exhaustive searches: the same chunks and scores), reopened too.
+    /// `index` compacts by itself past the threshold.
+    @Test func compactionDropsDeletedNodesAndKeepsAnswers() throws {
+        let root = try makeFolder("kb-compact", documents: 12)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let path = root + "/kb.sqlite"
+        let store = try KnowledgeStore.openOrCreate(path: path, settings: smallSettings())
+        func rewrite(_ seed: UInt64) throws {
+            for i in 0..<12 where i % 2 == 0 {
+                let file = root + "/docs/" + (i % 3 == 0 ? "sub/" : "") + "doc\(i).md"
+                try writeFileAtomically(path: file, bytes: Array("# Document \(i)\n\n\(prose(seed + UInt64(i), paragraphs: 6))\n".utf8))
+            }
+        }
+        let indexer = try KnowledgeIndexer(store: store, embed: hashedEmbedding)
+        indexer.compactionThreshold = nil
+        try indexer.index(paths: [root + "/docs"])
+        try rewrite(100)
+        try indexer.index(paths: [root + "/docs"])
+        let before = try store.statistics()
+        #expect(before.deletedVectorNodes * 4 > before.vectorNodes, "\(before)")
+        var options = SearchOptions(k: 8, mode: .vector)
+        options.ef = 2000
+        let queries = ["granite lantern orchard", "winter market falcon", "copper engine ledger"]
+        // The scores in order, and the chunks above the last score (equal scores may come in any
+        // order, and a tie at the cut may admit either chunk).
+        struct Answer: Equatable { var scores: [Double]; var above: Set<Int> }
+        func answers(_ s: KnowledgeStore) throws -> [Answer] {
+            let searcher = KnowledgeSearcher(store: s, embed: hashedEmbedding)
+            return try queries.map { q in
+                let hits = try searcher.search(q, options: options)
+                return Answer(scores: hits.map(\.score), above: Set(hits.filter { $0.score > hits.last!.score }.map(\.chunkID)))
+            }
+        }
+        let expected = try answers(store)
+
+        #expect(try indexer.compactVectors() == before.deletedVectorNodes)
+        let after = try store.statistics()
+        #expect(after.deletedVectorNodes == 0 && after.vectorNodes == after.chunks && after.chunks == before.chunks, "\(after)")
+        let consistent = try store.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM chunks c JOIN hnsw_nodes h ON h.chunk_id = c.id AND h.slot = c.vector_slot"),
+             try Int.fetchOne(db, sql: "SELECT max(slot) + 1 FROM hnsw_nodes"))
+        }
+        #expect(consistent.0 == after.chunks && consistent.1 == after.chunks)
+        let got = try answers(store)
+        #expect(got == expected, "\(got) vs \(expected)")
+        #expect(try answers(try KnowledgeStore.open(path: path)) == expected)
+        #expect(try indexer.compactVectors() == 0)
+
+        // The default threshold compacts at the end of a run that passes it; indexing goes on after.
+        try rewrite(200)
+        indexer.compactionThreshold = 0.25
+        let report = try indexer.index(paths: [root + "/docs"])
+        let final = try store.statistics()
+        #expect(report.vectorNodesCompacted > 0 && final.deletedVectorNodes == 0 && final.vectorNodes == final.chunks, "\(report) \(final)")
+        try rewrite(300)
+        try indexer.index(paths: [root + "/docs"])
+        #expect(try KnowledgeSearcher(store: store, embed: hashedEmbedding).search("granite lantern", options: SearchOptions(k: 5)).count == 5)
+    }
+
     @Test func readersSearchWhileOneWriterIndexes() throws {
         let root = try makeFolder("kb-concurrent", documents: 30)
         defer { try? FileManager.default.removeItem(atPath: root) }

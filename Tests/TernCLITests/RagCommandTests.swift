@@ -222,5 +222,10 @@ import TestSupport
         #expect(missing.status != 0 && missing.stderr.contains("no store here"), "\(missing.stderr)")
         let mode = try TernBinary.run(["rag", "search", "x", "--db", db, "--mode", "fuzzy"])
         #expect(mode.status != 0 && mode.stderr.contains("--mode must be vector, bm25 or hybrid"), "\(mode.stderr)")
+        let threshold = try TernBinary.run(["rag", "index", root + "/docs", "--db", db, "--compact-above", "1.5"])
+        #expect(threshold.status != 0 && threshold.stderr.contains("--compact-above must be in (0, 1]"), "\(threshold.stderr)")
+        // Compaction of a store with no deleted nodes: nothing dropped, no model loaded.
+        let compact = try TernBinary.run(["rag", "compact", "--db", db])
+        #expect(compact.status == 0 && compact.stdout.contains("0 deleted HNSW nodes dropped"), "\(compact.stdout) \(compact.stderr)")
     }
 }

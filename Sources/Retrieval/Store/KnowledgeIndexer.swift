@@ -17,6 +17,8 @@ public struct IndexingReport: Sendable, Codable, Equatable {
     public var chunksAdded = 0
     public var chunksRemoved = 0
     public var chunksKept = 0
+    /// Deleted HNSW nodes dropped by compaction (`KnowledgeIndexer.compactionThreshold`).
+    public var vectorNodesCompacted = 0
     /// Files and records not indexed, each with its reason.
     public var issues: [String] = []
     public init() {}
@@ -34,6 +36,10 @@ public final class KnowledgeIndexer {
     public var loader = SourceLoader()
     /// New chunks per commit (default 64): the embedding batch, and the most a kill can lose.
     public var batchChunks = 64
+    /// Once deleted HNSW nodes (left by changed and removed chunks) are more than this fraction of
+    /// the graph's nodes, `index` and `remove` end by rebuilding the graph from the live vectors
+    /// (`compactVectors`). Default 0.25; nil never compacts.
+    public var compactionThreshold: Double? = 0.25
     /// Called after each commit with the running report and the files done / total.
     public var progress: ((IndexingReport, _ filesDone: Int, _ filesTotal: Int) -> Void)?
 
@@ -92,6 +98,7 @@ public final class KnowledgeIndexer {
             if pendingChunks >= batchChunks || i == files.count - 1 { try flush(filesDone: i + 1, filesTotal: files.count) }
         }
         if prune { try removeMissing(under: paths, listed: Set(files), seen: seen) }
+        try compactIfNeeded()
         return report
     }
 
@@ -104,6 +111,7 @@ public final class KnowledgeIndexer {
             if pendingChunks >= batchChunks { try flush(filesDone: 0, filesTotal: 0) }
         }
         try flush(filesDone: 0, filesTotal: 0)
+        try compactIfNeeded()
         return report
     }
 
@@ -123,7 +131,32 @@ public final class KnowledgeIndexer {
             }
         }
         report.documentsRemoved += removed
+        try compactIfNeeded()
         return removed
+    }
+
+    /// Rebuilds the stored HNSW graph from its live vectors in one transaction, dropping the deleted
+    /// nodes (a kill leaves the old graph or the new one, never a mix); chunk ids, vectors and
+    /// postings are unchanged. Returns how many deleted nodes were dropped.
+    @discardableResult
+    public func compactVectors() throws(KnowledgeStoreError) -> Int {
+        try guardUsable()
+        let dropped = vectors.deletedSlotCount
+        guard dropped > 0 else { return 0 }
+        vectors = vectors.compacted()
+        try commit { db in
+            try db.execute(sql: "DELETE FROM hnsw_nodes")
+            let update = try db.cachedStatement(sql: "UPDATE chunks SET vector_slot = ? WHERE id = ?")
+            for (slot, id) in self.vectors.ids.enumerated() { try update.execute(arguments: [slot, id]) }
+        }
+        report.vectorNodesCompacted += dropped
+        return dropped
+    }
+
+    private func compactIfNeeded() throws(KnowledgeStoreError) {
+        guard let threshold = compactionThreshold, vectors.slotCount > 0,
+              Double(vectors.deletedSlotCount) > threshold * Double(vectors.slotCount) else { return }
+        try compactVectors()
     }
 
     // MARK: - Planning
