@@ -214,6 +214,26 @@ public struct HNSWIndex: Sendable {
         return found.map { (ids[Int($0.node)], metric == .l2 ? -$0.distance : 1 - $0.distance) }
     }
 
+    /// The exact `k` nearest of the live vectors of `ids` (scores as `search` gives them; equal
+    /// scores: lower id first): for a filter so selective that the graph walk would visit more
+    /// nodes than the filter lets through (`KnowledgeSearcher` uses it below 1/8 of the nodes).
+    public func exactSearch(_ query: [Float], k: Int, ids: some Sequence<Int>) -> [(id: Int, score: Float)] {
+        precondition(query.count == dimension, "query has \(query.count) values, index has dimension \(dimension)")
+        guard k > 0 else { return [] }
+        let q = metric == .cosine ? FlatVectorIndex.normalized(query) : query
+        var scored = [(id: Int, score: Float)]()
+        withGraph { g in
+            q.withUnsafeBufferPointer { qb in
+                for id in ids {
+                    guard let slot = slotByID[id] else { continue }
+                    let d = g.distance(Int32(slot), qb.baseAddress!)
+                    scored.append((id, metric == .l2 ? -d : 1 - d))
+                }
+            }
+        }
+        return Array(scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }.prefix(k))
+    }
+
     /// Adds `node` to `n`'s links on `layer`, re-selecting by the heuristic when the list is over its limit.
     mutating func connect(_ n: Int32, to node: Int32, layer: Int) {
         let limit = layer == 0 ? 2 * m : m

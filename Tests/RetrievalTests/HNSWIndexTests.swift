@@ -93,6 +93,26 @@ import TestSupport
         }
     }
 
+    /// `exactSearch` over a set of ids is the flat index's filtered search: same ids, same scores.
+    @Test(arguments: [FlatVectorIndex.Metric.cosine, .innerProduct, .l2])
+    func exactSearchOverIdsEqualsTheFlatIndex(metric: FlatVectorIndex.Metric) {
+        let data = Self.vectors(800, dimension: 20, seed: 21)
+        var index = HNSWIndex(dimension: 20, metric: metric)
+        var flat = FlatVectorIndex(dimension: 20, metric: metric)
+        for (i, v) in data.enumerated() { index.add(id: 5000 + i, vector: v); flat.add(id: 5000 + i, vector: v) }
+        index.remove(id: 5007)
+        flat.remove(id: 5007)
+        let allowed = Set((0..<800).filter { $0 % 7 == 0 }.map { 5000 + $0 }).union([99_999])  // an unknown id is skipped
+        for q in Self.vectors(10, dimension: 20, seed: 22) {
+            let exact = index.exactSearch(q, k: 10, ids: allowed)
+            let reference = flat.search(q, k: 10) { allowed.contains($0) }
+            #expect(exact.map(\.id) == reference.map(\.id))
+            #expect(zip(exact, reference).allSatisfy { abs($0.score - $1.score) < 1e-4 })
+            #expect(!exact.contains { $0.id == 5007 })
+        }
+        #expect(index.exactSearch(data[0], k: 3, ids: [Int]()).isEmpty)
+    }
+
     @Test func sameInsertsBuildTheSameGraph() {
         let data = Self.vectors(500, dimension: 8, seed: 2)
         var a = HNSWIndex(dimension: 8), b = HNSWIndex(dimension: 8)

@@ -274,6 +274,12 @@ func prose(_ seed: UInt64, paragraphs: Int) -> String {
             // Records 0, 12, 24, 36, 48 are north and 1900.
             #expect(Set(hits.map(\.source)).isSubset(of: Set([0, 12, 24, 36, 48].map { root + "/docs/a.jsonl#r\($0)" })), "\(mode)")
             #expect(Set(hits.map(\.source)).count == 5, "\(mode): every matching record has a chunk with a shared word")
+            // A broad filter (two thirds of the records) goes through the graph walk.
+            options.metadata = ["shelf": "south"]
+            let south = try searcher.search("river bridge lantern granite", options: options)
+            #expect(south.count == 40 && south.allSatisfy { hit in
+                (0..<60).contains { $0 % 3 != 0 && hit.source == root + "/docs/a.jsonl#r\($0)" }
+            }, "\(mode)")
             options.metadata = [:]
             options.sourcePrefix = root + "/docs/b"
             let inB = try searcher.search("river bridge lantern granite", options: options)

@@ -75,8 +75,14 @@ public final class KnowledgeSearcher {
             try store.checkDimension(of: q)
             queryVector = q
             let index = try vectorIndex()
-            vectorHits = index.search(q, k: pool, ef: options.ef, filter: allowed.map { set in { set.contains($0) } })
-                .map { ($0.id, Double($0.score)) }
+            if let allowed, allowed.count * 8 <= index.count {
+                // A filter this selective makes the graph walk visit more nodes than it lets
+                // through: compare the allowed chunks directly (exact, and cheaper).
+                vectorHits = index.exactSearch(q, k: pool, ids: allowed).map { ($0.id, Double($0.score)) }
+            } else {
+                vectorHits = index.search(q, k: pool, ef: options.ef, filter: allowed.map { set in { set.contains($0) } })
+                    .map { ($0.id, Double($0.score)) }
+            }
         }
         if options.mode != .vector { bm25Hits = try bm25(query, k: pool, allowed: allowed) }
         let ranked: [(id: Int, score: Double)]
