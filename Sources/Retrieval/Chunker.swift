@@ -106,31 +106,42 @@ public struct StructureChunker: Codable, Sendable, Equatable {
     }
 }
 
-/// Splits a document into windows of `size` tokens that overlap by `overlap` tokens. Tokens come
-/// from `tokenize` as ranges of the text (a WordPiece tokenizer's offsets, or words by default),
-/// so each chunk is an exact slice of the original text.
+/// Splits a document into windows of `size` tokens that overlap by `overlap` tokens. Units come
+/// from `tokenize` as ranges of the text (whitespace-separated words by default), so each chunk
+/// is an exact slice of the original text. With `weigh`, a unit counts as that many tokens (a
+/// word's WordPiece tokens, say): windows are then whole words of at most `size` model tokens
+/// (a longer word stands alone) and the next window starts with the last words of this one
+/// that fit in `overlap` tokens.
 public struct TokenWindowChunker: Sendable {
     public let size: Int
     public let overlap: Int
     public let tokenize: @Sendable (String) -> [Range<String.Index>]
+    public let weigh: (@Sendable (Substring) -> Int)?
 
     public init(size: Int = 256, overlap: Int = 32,
-                tokenize: @escaping @Sendable (String) -> [Range<String.Index>] = TokenWindowChunker.words) {
+                tokenize: @escaping @Sendable (String) -> [Range<String.Index>] = TokenWindowChunker.words,
+                weigh: (@Sendable (Substring) -> Int)? = nil) {
         precondition(size > 0 && overlap >= 0 && overlap < size, "need 0 ≤ overlap < size")
         self.size = size
         self.overlap = overlap
         self.tokenize = tokenize
+        self.weigh = weigh
     }
 
     public func chunks(of text: String, documentID: String) -> [Chunk] {
-        let tokens = tokenize(text)
-        guard !tokens.isEmpty else { return [] }
+        let units = tokenize(text)
+        guard !units.isEmpty else { return [] }
+        let weights = weigh.map { w in units.map { max(1, w(text[$0])) } } ?? Array(repeating: 1, count: units.count)
         var out = [Chunk](), start = 0
         while true {
-            let end = min(start + size, tokens.count)
-            out.append(Chunk(documentID: documentID, ordinal: out.count, text: String(text[tokens[start].lowerBound..<tokens[end - 1].upperBound])))
-            if end == tokens.count { break }
-            start = end - overlap
+            var end = start, total = 0
+            while end < units.count && (end == start || total + weights[end] <= size) { total += weights[end]; end += 1 }
+            out.append(Chunk(documentID: documentID, ordinal: out.count, text: String(text[units[start].lowerBound..<units[end - 1].upperBound])))
+            if end == units.count { break }
+            var next = end, tail = 0
+            while next - 1 > start && tail + weights[next - 1] <= overlap { tail += weights[next - 1]; next -= 1 }
+            // The overlap must leave room for a new unit, else the window would repeat this one's tail.
+            start = tail + weights[end] <= size ? next : end
         }
         return out
     }

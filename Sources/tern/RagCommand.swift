@@ -47,10 +47,15 @@ struct RagIndexCommand: ParsableCommand {
 
     @Argument(help: "Files and folders to index.") var paths: [String]
     @OptionGroup var store: RagStoreOptions
-    @Option(help: "Chunking: structure (headings, paragraphs) or words (windows with overlap).") var chunking: String = "structure"
+    @Option(help: """
+        Chunking: structure (headings, paragraphs), words (windows with overlap) or tokens (windows of whole words \
+        counted in the embedding model's tokens, with overlap).
+        """) var chunking: String = "structure"
     @Option(name: .customLong("chunk-characters"), help: "Largest structure chunk in characters.") var chunkCharacters = 1200
     @Option(name: .customLong("window-words"), help: "Words per window (--chunking words).") var windowWords = 200
     @Option(name: .customLong("overlap-words"), help: "Words shared by consecutive windows.") var overlapWords = 40
+    @Option(name: .customLong("window-tokens"), help: "Model tokens per window (--chunking tokens).") var windowTokens = 200
+    @Option(name: .customLong("overlap-tokens"), help: "Model tokens shared by consecutive windows.") var overlapTokens = 32
     @Flag(help: "Stem English words for BM25 (Snowball English, as PyStemmer).") var stem = false
     @Flag(name: .customLong("cjk-bigrams"), help: "Index Chinese/Japanese ideographs as overlapping bigrams for BM25.") var cjkBigrams = false
     @Option(name: .customLong("hnsw-m"), help: "HNSW links per node.") var m = 16
@@ -65,9 +70,12 @@ struct RagIndexCommand: ParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "No progress lines on standard error.") var noProgress = false
 
     func validate() throws {
-        guard ["structure", "words"].contains(chunking) else { throw ValidationError("--chunking must be structure or words") }
+        guard ["structure", "words", "tokens"].contains(chunking) else { throw ValidationError("--chunking must be structure, words or tokens") }
         guard chunkCharacters >= 16, windowWords >= 1, overlapWords >= 0, overlapWords < windowWords else {
             throw ValidationError("need --chunk-characters ≥ 16 and 0 ≤ --overlap-words < --window-words")
+        }
+        guard windowTokens >= 1, overlapTokens >= 0, overlapTokens < windowTokens else {
+            throw ValidationError("need 0 ≤ --overlap-tokens < --window-tokens")
         }
         guard compactAbove > 0, compactAbove <= 1 else { throw ValidationError("--compact-above must be in (0, 1]") }
         guard m >= 2, efConstruction >= 1, batch >= 1, maxDocumentBytes >= 1 else { throw ValidationError("--hnsw-m ≥ 2, --ef-construction, --batch, --max-document-bytes ≥ 1") }
@@ -78,8 +86,9 @@ struct RagIndexCommand: ParsableCommand {
         var settings = KnowledgeStoreSettings()
         settings.dimension = embedder.dimension
         if let name = store.embeddingModel { settings.embeddingModel = (name as NSString).lastPathComponent }
-        settings.chunking = ChunkingSettings(method: chunking == "words" ? .words : .structure, maxCharacters: chunkCharacters,
-                                             windowWords: windowWords, overlapWords: overlapWords)
+        settings.chunking = ChunkingSettings(method: ChunkingSettings.Method(rawValue: chunking) ?? .structure, maxCharacters: chunkCharacters,
+                                             windowWords: windowWords, overlapWords: overlapWords,
+                                             windowTokens: windowTokens, overlapTokens: overlapTokens)
         settings.hnsw.m = m
         settings.hnsw.efConstruction = efConstruction
         settings.analyzer.cjkBigrams = cjkBigrams
@@ -88,6 +97,8 @@ struct RagIndexCommand: ParsableCommand {
         let indexer = try KnowledgeIndexer(store: kb, embed: store.embed(with: embedder))
         indexer.loader.maxDocumentBytes = maxDocumentBytes
         indexer.batchChunks = batch
+        let tokenizer = embedder.tokenizer
+        indexer.countTokens = { tokenizer.encodeWithoutSpecialTokens(String($0)).count }
         indexer.compactionThreshold = compactAbove < 1 ? compactAbove : nil
         let err = FileHandle.standardError
         let started = Date()

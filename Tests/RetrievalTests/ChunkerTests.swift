@@ -1,4 +1,6 @@
+import Architectures
 import Testing
+import Tokenization
 @testable import Retrieval
 
 @Suite struct ChunkerTests {
@@ -46,5 +48,43 @@ import Testing
         let chunks = TokenWindowChunker(size: 4, overlap: 1).chunks(of: text, documentID: "t")
         #expect(chunks.map(\.text) == ["w1  w2  w3  w4", "w4  w5  w6  w7", "w7  w8  w9  w10"])
         #expect(TokenWindowChunker(size: 4, overlap: 0).chunks(of: "  ", documentID: "t").isEmpty)
+    }
+
+    /// Weighted units: windows hold at most `size` tokens of whole words, overlap by the last
+    /// words that fit in `overlap`, and a word heavier than a window stands alone.
+    @Test func weightedWindowsCountTokensNotWords() {
+        let byLength: @Sendable (Substring) -> Int = { $0.count }
+        let chunker = TokenWindowChunker(size: 5, overlap: 2, weigh: byLength)
+        #expect(chunker.chunks(of: "a bb ccc dddd", documentID: "t").map(\.text) == ["a bb", "bb ccc", "dddd"])
+        let tight = TokenWindowChunker(size: 3, overlap: 2, weigh: byLength)
+        // "bb" cannot carry over with "ccc" in 3 tokens: no window repeats another's tail.
+        #expect(tight.chunks(of: "a bb ccc eeeeee f", documentID: "t").map(\.text) == ["a bb", "ccc", "eeeeee", "f"])
+        // Weight 1 per word is the word window.
+        let text = (1...10).map { "w\($0)" }.joined(separator: " ")
+        #expect(TokenWindowChunker(size: 4, overlap: 1, weigh: { _ in 1 }).chunks(of: text, documentID: "t").map(\.text)
+                == TokenWindowChunker(size: 4, overlap: 1).chunks(of: text, documentID: "t").map(\.text))
+    }
+
+    /// `--chunking tokens` with MiniLM's WordPiece: every window holds at most the asked tokens
+    /// (the chunk's own encoding, counted whole), consecutive windows share a tail, and together
+    /// they cover the text from its first word to its last.
+    @Test(.enabled(if: (try? SentenceEmbeddingModelLocator.locate()) != nil, "all-MiniLM-L6-v2 not installed"))
+    func tokenWindowsFitTheEmbeddingModel() throws {
+        let tokenizer = try WordPieceTokenizer.load(folder: try SentenceEmbeddingModelLocator.locate())
+        let count: @Sendable (Substring) -> Int = { tokenizer.encodeWithoutSpecialTokens(String($0)).count }
+        let text = (0..<40).map { i in
+            "Sentence \(i): the lighthouse-keeper's log (vol. \(i * 7)) says “unbelievably” calm; 灯塔看守人的日志。"
+        }.joined(separator: " ")
+        let settings = ChunkingSettings(method: .tokens, windowTokens: 48, overlapTokens: 8)
+        let chunks = settings.chunks(of: text, source: "d", countTokens: count)
+        #expect(chunks.count > 10)
+        for c in chunks { #expect(count(Substring(c.text)) <= 48 && count(Substring(c.text)) >= 30, "\(count(Substring(c.text))): \(c.text)") }
+        #expect(text.hasPrefix(chunks.first!.text) && text.hasSuffix(chunks.last!.text))
+        for (a, b) in zip(chunks, chunks.dropFirst()) {
+            // The longest tail of a that b starts with: at least one word, at most 8 tokens.
+            let wa = a.text.split(separator: " "), wb = b.text.split(separator: " ")
+            let k = (1...min(wa.count, wb.count)).last { Array(wa.suffix($0)) == Array(wb.prefix($0)) } ?? 0
+            #expect(k >= 1 && count(Substring(wb.prefix(k).joined(separator: " "))) <= 8, "\(a.text) | \(b.text)")
+        }
     }
 }

@@ -219,6 +219,27 @@ func prose(_ seed: UInt64, paragraphs: Int) -> String {
         #expect(try KnowledgeSearcher(store: store, embed: hashedEmbedding).search("granite lantern", options: SearchOptions(k: 5)).count == 5)
     }
 
+    /// A store that chunks by tokens needs the model's token counter: without it the indexer
+    /// refuses (naming why) and writes nothing; with it every chunk fits the window.
+    @Test func tokenChunkingNeedsTheTokenCounter() throws {
+        let root = try makeFolder("kb-tokens", documents: 3)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var settings = smallSettings()
+        settings.chunking = ChunkingSettings(method: .tokens, windowTokens: 24, overlapTokens: 4)
+        let store = try KnowledgeStore.openOrCreate(path: root + "/kb.sqlite", settings: settings)
+        let indexer = try KnowledgeIndexer(store: store, embed: hashedEmbedding)
+        do { try indexer.index(paths: [root + "/docs"]); Issue.record("indexed without a token counter") } catch {
+            #expect(error.description.contains("token counter"), "\(error)")
+        }
+        #expect(try store.statistics().chunks == 0)
+        // A stand-in counter: one token per 3 characters of a word, rounded up.
+        let counter: @Sendable (Substring) -> Int = { $0.split(whereSeparator: \.isWhitespace).reduce(0) { $0 + ($1.count + 2) / 3 } }
+        indexer.countTokens = counter
+        try indexer.index(paths: [root + "/docs"])
+        let texts = try store.read { db in try String.fetchAll(db, sql: "SELECT text FROM chunks") }
+        #expect(texts.count > 10 && texts.allSatisfy { counter(Substring($0)) <= 24 }, "\(texts.map { counter(Substring($0)) })")
+    }
+
     @Test func readersSearchWhileOneWriterIndexes() throws {
         let root = try makeFolder("kb-concurrent", documents: 30)
         defer { try? FileManager.default.removeItem(atPath: root) }

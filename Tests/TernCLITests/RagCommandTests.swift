@@ -59,6 +59,22 @@ import TestSupport
         let stemmed = try TernBinary.run(["rag", "search", "violins made from tonewood", "--db", stemmedDB, "--mode", "bm25", "--json", "--k", "1"])
         let stemmedHit = (try Self.json(stemmed.stdout)["hits"] as? [[String: Any]])?.first
         #expect((stemmedHit?["source"] as? String)?.hasSuffix("doc04.md") == true, "\(stemmed.stdout)")
+        // Windows of MiniLM tokens: the store keeps the method, chunks stay within the window
+        // (each is embedded whole, title and headings included), and search finds the violin text.
+        let tokensDB = root + "/tokens.sqlite"
+        let tokens = try TernBinary.run(["rag", "index", root + "/docs", "--db", tokensDB, "--chunking", "tokens",
+                                         "--window-tokens", "40", "--overlap-tokens", "8", "--json", "--no-progress"])
+        #expect(tokens.status == 0, "\(tokens.stderr)")
+        let tokenChunks = ((try Self.json(tokens.stdout))["statistics"] as? [String: Any])?["chunks"] as? Int ?? 0
+        let wholeChunks = ((try Self.json(index.stdout))["statistics"] as? [String: Any])?["chunks"] as? Int ?? 0
+        #expect(tokenChunks > wholeChunks, "40-token windows cut more finely than 1,200-character sections")
+        let tokensInfo = try Self.json(try TernBinary.run(["rag", "info", "--db", tokensDB]).stdout)
+        #expect(((tokensInfo["settings"] as? [String: Any])?["chunking"] as? [String: Any])?["method"] as? String == "tokens")
+        let tokensHit = try TernBinary.run(["rag", "search", "violin making with tonewoods", "--db", tokensDB, "--json", "--k", "1"])
+        let tokensTop = ((try Self.json(tokensHit.stdout))["hits"] as? [[String: Any]])?.first?["source"] as? String
+        #expect(tokensTop?.hasSuffix("doc04.md") == true, "\(tokensHit.stdout)")
+        let badWindow = try TernBinary.run(["rag", "index", root + "/docs", "--db", root + "/w.sqlite", "--chunking", "tokens", "--overlap-tokens", "300"])
+        #expect(badWindow.status != 0 && badWindow.stderr.contains("--overlap-tokens"), "\(badWindow.stderr)")
         // Labelled questions: both answered at rank 1 by the vector search; a bad line is named.
         try writeFileAtomically(path: root + "/qa.jsonl", bytes: Array("""
             {"question": "How are violins made from tonewood?", "answer_document": "doc04.md"}

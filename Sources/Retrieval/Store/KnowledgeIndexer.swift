@@ -40,6 +40,9 @@ public final class KnowledgeIndexer {
     /// the graph's nodes, `index` and `remove` end by rebuilding the graph from the live vectors
     /// (`compactVectors`). Default 0.25; nil never compacts.
     public var compactionThreshold: Double? = 0.25
+    /// The embedding model's token count of a piece of text (no special tokens): stores that
+    /// chunk by tokens need it (`index` refuses to run without it).
+    public var countTokens: (@Sendable (Substring) -> Int)?
     /// Called after each commit with the running report and the files done / total.
     public var progress: ((IndexingReport, _ filesDone: Int, _ filesTotal: Int) -> Void)?
 
@@ -191,7 +194,10 @@ public final class KnowledgeIndexer {
         }
         var occurrences = [UInt64: Int]()
         var planned = [(chunk: Chunk, key: String, existing: Int?)]()
-        for chunk in store.settings.chunking.chunks(of: document.text, source: document.source) {
+        if store.settings.chunking.method == .tokens && countTokens == nil {
+            throw KnowledgeStoreError(path: store.path, problem: "this store chunks by tokens: the indexer needs the embedding model's token counter")
+        }
+        for chunk in store.settings.chunking.chunks(of: document.text, source: document.source, countTokens: countTokens) {
             let n = occurrences[chunk.contentHash, default: 0]
             occurrences[chunk.contentHash] = n + 1
             let key = chunk.storeKey(occurrence: n)

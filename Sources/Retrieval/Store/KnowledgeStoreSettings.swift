@@ -17,31 +17,58 @@ public struct KnowledgeStoreSettings: Codable, Sendable, Equatable {
     public init() {}
 }
 
-/// Chunking of a store: by structure (headings and paragraphs, up to `maxCharacters`) or by
-/// windows of `windowWords` words overlapping by `overlapWords`.
+/// Chunking of a store: by structure (headings and paragraphs, up to `maxCharacters`), by
+/// windows of `windowWords` words overlapping by `overlapWords`, or by windows of whole words
+/// holding at most `windowTokens` of the embedding model's tokens, overlapping by `overlapTokens`.
 public struct ChunkingSettings: Codable, Sendable, Equatable {
-    public enum Method: String, Codable, Sendable { case structure, words }
+    public enum Method: String, Codable, Sendable { case structure, words, tokens }
     public var method = Method.structure
     /// Largest structure chunk in characters (default 1,200 ≈ 256 MiniLM tokens of English).
     public var maxCharacters = 1200
     /// Word-window size and overlap (defaults 200 and 40).
     public var windowWords = 200
     public var overlapWords = 40
+    /// Token-window size and overlap in model tokens (defaults 200 and 32: with the title and
+    /// headings put before each chunk, MiniLM's 256 still holds it).
+    public var windowTokens = 200
+    public var overlapTokens = 32
 
-    public init(method: Method = .structure, maxCharacters: Int = 1200, windowWords: Int = 200, overlapWords: Int = 40) {
+    public init(method: Method = .structure, maxCharacters: Int = 1200, windowWords: Int = 200, overlapWords: Int = 40,
+                windowTokens: Int = 200, overlapTokens: Int = 32) {
         self.method = method
         self.maxCharacters = maxCharacters
         self.windowWords = windowWords
         self.overlapWords = overlapWords
+        self.windowTokens = windowTokens
+        self.overlapTokens = overlapTokens
     }
 
-    /// The chunks of `text` (document key `source`).
-    public func chunks(of text: String, source: String) -> [Chunk] {
+    private enum CodingKeys: String, CodingKey { case method, maxCharacters, windowWords, overlapWords, windowTokens, overlapTokens }
+
+    /// Decodes settings; a field a store written before it existed keeps its default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = ChunkingSettings()
+        method = try c.decodeIfPresent(Method.self, forKey: .method) ?? d.method
+        maxCharacters = try c.decodeIfPresent(Int.self, forKey: .maxCharacters) ?? d.maxCharacters
+        windowWords = try c.decodeIfPresent(Int.self, forKey: .windowWords) ?? d.windowWords
+        overlapWords = try c.decodeIfPresent(Int.self, forKey: .overlapWords) ?? d.overlapWords
+        windowTokens = try c.decodeIfPresent(Int.self, forKey: .windowTokens) ?? d.windowTokens
+        overlapTokens = try c.decodeIfPresent(Int.self, forKey: .overlapTokens) ?? d.overlapTokens
+    }
+
+    /// The chunks of `text` (document key `source`). `.tokens` needs `countTokens` (a piece of
+    /// text → the embedding model's tokens, no special tokens); without it, it cuts words.
+    public func chunks(of text: String, source: String, countTokens: (@Sendable (Substring) -> Int)? = nil) -> [Chunk] {
         switch method {
         case .structure: return StructureChunker(maxCharacters: maxCharacters).chunks(of: text, documentID: source)
         case .words:
             let size = max(1, windowWords)
             return TokenWindowChunker(size: size, overlap: min(max(0, overlapWords), size - 1)).chunks(of: text, documentID: source)
+        case .tokens:
+            let size = max(1, windowTokens)
+            return TokenWindowChunker(size: size, overlap: min(max(0, overlapTokens), size - 1), weigh: countTokens)
+                .chunks(of: text, documentID: source)
         }
     }
 }
