@@ -15,32 +15,14 @@ whose questions share few words with their answers, these name what the page is 
 sets pull BM25 and the vectors in different directions.
 Needs: lxml (and make_qa_set.py beside this file, for the HTML → Markdown conversion).
 """
-import argparse, json, os, random, re, subprocess, sys
+import argparse, json, os, random, re, sys
 
 import lxml.html
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_qa_set import inline, to_markdown  # noqa: E402
+from make_qa_set import find_html_root, inline, package_version, to_markdown  # noqa: E402
 
-
-def find_html_root():
-    """postgresql-doc-15's html folder, from the package's file list."""
-    try:
-        files = subprocess.run(["dpkg", "-L", "postgresql-doc-15"], check=True, capture_output=True, text=True).stdout.split()
-    except (OSError, subprocess.CalledProcessError) as e:
-        sys.exit(f"postgresql-doc-15 not found with dpkg ({e}); pass --pg-doc HTML_ROOT")
-    for path in files:
-        if path.endswith("/html") and os.path.exists(os.path.join(path, "sql-createindex.html")):
-            return path
-    sys.exit("postgresql-doc-15 lists no html folder with sql-createindex.html; pass --pg-doc HTML_ROOT")
-
-
-def package_version():
-    try:
-        return subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "postgresql-doc-15"], check=True,
-                              capture_output=True, text=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+PACKAGE = "postgresql-doc-15"
 
 
 def content(doc):
@@ -58,7 +40,7 @@ def main():
     ap.add_argument("--distractors", type=int, default=250)
     ap.add_argument("--seed", type=int, default=3)
     a = ap.parse_args()
-    root_dir = a.pg_doc or find_html_root()
+    root_dir = a.pg_doc or find_html_root(PACKAGE, "sql-createindex.html", "--pg-doc")
     docs_dir = os.path.join(a.out, "docs")
     os.makedirs(docs_dir, exist_ok=True)
 
@@ -112,7 +94,7 @@ def main():
     with open(os.path.join(a.out, "README.md"), "w", encoding="utf-8") as f:
         f.write(f"""# PostgreSQL reference retrieval set
 
-Made by scripts/rag/make_pg_qa_set.py from the Debian package postgresql-doc-15 {package_version()}.
+Made by scripts/rag/make_pg_qa_set.py from the Debian package postgresql-doc-15 {package_version(PACKAGE)}.
 
 - qa.jsonl: {len(qa)} questions, the one-line purposes of PostgreSQL's reference pages
   ("define a new index"), each answered by its page.

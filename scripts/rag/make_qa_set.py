@@ -19,21 +19,21 @@ import lxml.html
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
-def find_html_root():
-    """python3.11-doc's html folder, from the package's file list."""
+def find_html_root(package="python3.11-doc", probe="faq", flag="--python-doc"):
+    """The html folder of a Debian documentation package (the one holding `probe`), from its file list."""
     try:
-        files = subprocess.run(["dpkg", "-L", "python3.11-doc"], check=True, capture_output=True, text=True).stdout.split()
+        files = subprocess.run(["dpkg", "-L", package], check=True, capture_output=True, text=True).stdout.split()
     except (OSError, subprocess.CalledProcessError) as e:
-        sys.exit(f"python3.11-doc not found with dpkg ({e}); pass --python-doc HTML_ROOT")
+        sys.exit(f"{package} not found with dpkg ({e}); pass {flag} HTML_ROOT")
     for path in files:
-        if path.endswith("/html") and os.path.isdir(os.path.join(path, "faq")):
+        if path.endswith("/html") and os.path.exists(os.path.join(path, probe)):
             return path
-    sys.exit("python3.11-doc lists no html folder with faq/; pass --python-doc HTML_ROOT")
+    sys.exit(f"{package} lists no html folder with {probe}; pass {flag} HTML_ROOT")
 
 
-def package_version():
+def package_version(package="python3.11-doc"):
     try:
-        return subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "python3.11-doc"], check=True,
+        return subprocess.run(["dpkg-query", "-W", "-f", "${Version}", package], check=True,
                               capture_output=True, text=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
