@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput: a model's prefill and decode (default), the training GEMMs, sentence embeddings, HNSW or BM25 search.",
-        subcommands: [ModelBenchCommand.self, GEMMBenchCommand.self, EmbedBenchCommand.self, BM25BenchCommand.self,
+        subcommands: [ModelBenchCommand.self, GEMMBenchCommand.self, EmbedBenchCommand.self, BM25BenchCommand.self, StoreBenchCommand.self,
                       HNSWBenchCommand.self],
         defaultSubcommand: ModelBenchCommand.self)
 }

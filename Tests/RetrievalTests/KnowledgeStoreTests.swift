@@ -240,6 +240,37 @@ func prose(_ seed: UInt64, paragraphs: Int) -> String {
         #expect(texts.count > 10 && texts.allSatisfy { counter(Substring($0)) <= 24 }, "\(texts.map { counter(Substring($0)) })")
     }
 
+    /// A searcher's BM25 is a snapshot: after a writer adds chunks with the query's terms, the
+    /// searcher that already answered (lengths and postings in memory) answers as before, terms it
+    /// reads for the first time included; a new searcher sees the new chunks, with scores equal to
+    /// a searcher that never cached anything.
+    @Test func bm25IsASnapshotPerSearcher() throws {
+        let root = try makeFolder("kb-snapshot", documents: 6)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try KnowledgeStore.openOrCreate(path: root + "/kb.sqlite", settings: smallSettings())
+        let indexer = try KnowledgeIndexer(store: store, embed: hashedEmbedding)
+        try indexer.index(paths: [root + "/docs"])
+        let old = KnowledgeSearcher(store: store, embed: hashedEmbedding)
+        let options = SearchOptions(k: 20, mode: .bm25)
+        func answer(_ s: KnowledgeSearcher, _ q: String) throws -> [String] { try s.search(q, options: options).map { "\($0.chunkID) \($0.score)" } }
+        let before = try answer(old, "granite lantern")
+        let chunksBefore = try store.statistics().chunks
+        // New documents full of the query's words and of a word no chunk had.
+        try indexer.index(documents: (0..<4).map {
+            SourceDocument(source: "extra/\($0)", text: "granite lantern granite zephyrine lantern granite", format: .text)
+        })
+        #expect(try store.statistics().chunks == chunksBefore + 4)
+        #expect(try answer(old, "granite lantern") == before)
+        #expect(try old.search("zephyrine", options: options).isEmpty, "a term first read after the write: still the old snapshot")
+        let fresh = KnowledgeSearcher(store: store, embed: hashedEmbedding)
+        let now = try answer(fresh, "granite lantern")
+        #expect(now != before && now.prefix(4).allSatisfy { hit in hit.split(separator: " ").first.flatMap { Int($0) }.map { $0 > chunksBefore } ?? false })
+        #expect(try fresh.search("zephyrine", options: options).count == 4)
+        // Cached postings change nothing: the same queries again, and on a third searcher.
+        #expect(try answer(fresh, "granite lantern") == now)
+        #expect(try answer(KnowledgeSearcher(store: store, embed: hashedEmbedding), "granite lantern") == now)
+    }
+
     @Test func readersSearchWhileOneWriterIndexes() throws {
         let root = try makeFolder("kb-concurrent", documents: 30)
         defer { try? FileManager.default.removeItem(atPath: root) }

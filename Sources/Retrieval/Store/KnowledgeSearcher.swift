@@ -54,6 +54,7 @@ public final class KnowledgeSearcher {
     public let store: KnowledgeStore
     private let embed: (([String]) -> [[Float]])?
     private var vectors: HNSWIndex?
+    private var lexicon: StoreLexicon?
 
     /// `embed` is needed for vector and hybrid searches (texts → unit vectors).
     public init(store: KnowledgeStore, embed: (([String]) -> [[Float]])?) {
@@ -146,37 +147,48 @@ public final class KnowledgeSearcher {
         }
     }
 
-    /// Okapi BM25 (the Lucene variant, as `BM25Index`) over the stored postings.
+    /// Okapi BM25 (the Lucene variant, as `BM25Index`) over the stored postings: the `k` best
+    /// chunks, best first (equal scores: lower id first). Chunk lengths and the corpus totals are
+    /// read on the first BM25 query (the searcher's snapshot, as the graph is for vectors); each
+    /// term's postings are read the first time a query has it and kept, so a searcher that answers
+    /// many queries (a server, `rag eval`) soon runs from memory.
     func bm25(_ query: String, k: Int, allowed: Set<Int>?) throws(KnowledgeStoreError) -> [(id: Int, score: Double)] {
         var multiplicity = [String: Int]()
         for term in store.settings.analyzer.terms(query) { multiplicity[term, default: 0] += 1 }
         guard !multiplicity.isEmpty else { return [] }
-        let scores = try store.read { db -> [Int: Double] in
-            let n = Double(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'live_chunks'").flatMap { Int($0) } ?? 0)
-            let total = Double(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'total_terms'").flatMap { Int($0) } ?? 0)
-            guard n > 0 else { return [:] }
-            let (c0, c1) = store.settings.bm25.lengthNormalisation(averageLength: total / n)
-            let lookup = try db.cachedStatement(sql: "SELECT id, df FROM terms WHERE term = ?")
-            let postings = try db.cachedStatement(sql: """
-                SELECT p.chunk_id, p.tf, c.term_count FROM postings p JOIN chunks c ON c.id = p.chunk_id WHERE p.term_id = ?
-                """)
-            var scores = [Int: Double]()
-            for (term, times) in multiplicity.sorted(by: { $0.key < $1.key }) {
-                guard let row = try Row.fetchOne(lookup, arguments: [term]) else { continue }
-                let df = Double(row[1] as Int)
-                guard df > 0 else { continue }
-                let idf = BM25Index.idf(documents: n, containing: df) * Double(times)
-                let cursor = try Row.fetchCursor(postings, arguments: [row[0] as Int])
-                while let p = try cursor.next() {
-                    let id: Int = p[0]
-                    if let allowed, !allowed.contains(id) { continue }
-                    let tf = Double(p[1] as Int), length = Double(p[2] as Int)
-                    scores[id, default: 0] += idf * tf / (tf + c0 + c1 * length)
+        let lexicon: StoreLexicon
+        if let existing = self.lexicon { lexicon = existing } else { lexicon = try readLexicon(); self.lexicon = lexicon }
+        guard lexicon.chunkCount > 0 else { return [] }
+        let (c0, c1) = store.settings.bm25.lengthNormalisation(averageLength: lexicon.averageLength)
+        let n = Double(lexicon.chunkCount)
+        let scratch = lexicon.scratch
+        scratch.reserve(documents: lexicon.lengths.count)
+        for (term, times) in multiplicity.sorted(by: { $0.key < $1.key }) {
+            let list = try lexicon.postings(term, store: store)
+            guard !list.isEmpty else { continue }
+            let idf = BM25Index.idf(documents: n, containing: Double(list.count)) * Double(times)
+            let kept = allowed.map { set in list.filter { set.contains(Int($0.document)) } } ?? list
+            kept.withUnsafeBufferPointer { postings in
+                lexicon.lengths.withUnsafeBufferPointer { lengths in
+                    scratch.accumulate(postings, idf: idf, c0: c0, c1: c1, lengths: lengths)
                 }
             }
-            return scores
         }
-        return scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(k).map { ($0.key, $0.value) }
+        return scratch.best(k).map { (Int($0.document), $0.score) }
+    }
+
+    /// The BM25 snapshot: every live chunk's term count (by chunk id).
+    private func readLexicon() throws(KnowledgeStoreError) -> StoreLexicon {
+        try store.read { db in
+            var lengths = [Int32]()
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, term_count FROM chunks ORDER BY id")
+            while let row = try rows.next() {
+                let id: Int = row[0]
+                if id >= lengths.count { lengths.append(contentsOf: repeatElement(-1, count: id + 1 - lengths.count)) }
+                lengths[id] = Int32(row[1] as Int)
+            }
+            return StoreLexicon(lengths: lengths)
+        }
     }
 
     /// Chunks of the documents a filter accepts.
@@ -211,5 +223,43 @@ public final class KnowledgeSearcher {
             }
             return out
         }
+    }
+}
+
+/// What a searcher's BM25 reads once: chunk term counts by id (-1: no such chunk in the snapshot),
+/// their number and mean, and each queried term's postings restricted to those chunks (read on
+/// first use and kept). Used by one searcher, which is used by one thread at a time.
+final class StoreLexicon {
+    let lengths: [Int32]
+    let chunkCount: Int
+    let averageLength: Double
+    let scratch = BM25Scratch()
+    private var cache: [String: [BM25Index.Posting]] = [:]
+
+    init(lengths: [Int32]) {
+        self.lengths = lengths
+        var count = 0, total = 0
+        for l in lengths where l >= 0 { count += 1; total += Int(l) }
+        chunkCount = count
+        averageLength = count > 0 ? Double(total) / Double(count) : 0
+    }
+
+    /// `term`'s postings among the snapshot's chunks (empty when the store has no such term).
+    func postings(_ term: String, store: KnowledgeStore) throws(KnowledgeStoreError) -> [BM25Index.Posting] {
+        if let cached = cache[term] { return cached }
+        let lengths = self.lengths
+        let list = try store.read { db -> [BM25Index.Posting] in
+            guard let id = try Int.fetchOne(db, sql: "SELECT id FROM terms WHERE term = ?", arguments: [term]) else { return [] }
+            var out = [BM25Index.Posting]()
+            let rows = try Row.fetchCursor(db, sql: "SELECT chunk_id, tf FROM postings WHERE term_id = ?", arguments: [id])
+            while let row = try rows.next() {
+                let chunk: Int = row[0]
+                guard chunk < lengths.count, lengths[chunk] >= 0 else { continue }  // written after the snapshot
+                out.append(BM25Index.Posting(document: Int32(chunk), frequency: Int32(row[1] as Int)))
+            }
+            return out
+        }
+        cache[term] = list
+        return list
     }
 }
