@@ -49,4 +49,21 @@ import TestSupport
                                      stdin: "4\nfast\n")
         #expect(bad.status != 0 && bad.stderr.contains("'fast' is not a positive efSearch"), "\(bad.stderr)")
     }
+
+    /// `tern bench store` on a tiny base: a store with one chunk per row, every mode timed, and a
+    /// store path that exists is refused.
+    @Test func storeBenchBuildsAndSearches() throws {
+        let matrix = TestEnvironment.fixturePath("retrieval/npy/f32_2d.npy")
+        let db = temporaryPath("bench-store.sqlite")
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) } }
+        let r = try TernBinary.run(["bench", "store", "--vectors", matrix, "--queries", matrix, "--db", db, "--searches", "5", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(json["chunks"] as? Int == 3 && json["dimension"] as? Int == 5 && (json["fileBytes"] as? Int ?? 0) > 0)
+        let warm = try #require(json["warm"] as? [[String: Any]])
+        #expect(warm.map { $0["mode"] as? String } == ["vector", "bm25", "hybrid"])
+        #expect(warm.allSatisfy { ($0["queriesPerSecond"] as? Double ?? 0) > 0 })
+        let again = try TernBinary.run(["bench", "store", "--vectors", matrix, "--queries", matrix, "--db", db])
+        #expect(again.status != 0 && again.stderr.contains("exists"), "\(again.stderr)")
+    }
 }
