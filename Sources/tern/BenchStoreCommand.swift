@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autodiff
 import Foundation
 import Retrieval
 
@@ -119,23 +120,18 @@ struct StoreBenchCommand: ParsableCommand {
 
 /// Words "w<rank>" drawn with probability ∝ 1 / rank from 30,000 ranks (a seeded generator).
 struct ZipfWords {
-    private var state: UInt64
+    private var random: SeededGenerator
     private let cumulative: [Double]
 
     init(seed: UInt64, vocabulary: Int = 30_000) {
-        state = seed
+        random = SeededGenerator(seed: seed)
         var sum = 0.0
         cumulative = (1...vocabulary).map { sum += 1 / Double($0); return sum }
     }
 
     mutating func next(_ count: Int) -> String {
         (0..<count).map { _ in
-            state = state &+ 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            let u = Double(z >> 11) * 0x1p-53 * cumulative[cumulative.count - 1]
+            let u = random.nextUnit() * cumulative[cumulative.count - 1]
             var lo = 0, hi = cumulative.count - 1
             while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] < u { lo = mid + 1 } else { hi = mid } }
             return "w\(lo + 1)"
