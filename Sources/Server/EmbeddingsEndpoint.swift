@@ -1,4 +1,5 @@
 import Architectures
+import Compute
 import Dispatch
 import Foundation
 import Hummingbird
@@ -9,12 +10,15 @@ public struct EmbeddingService: Sendable {
     /// The name in `/v1/models` and in responses (`all-MiniLM-L6-v2`).
     public let id: String
     public let embedder: SentenceEmbedder
+    /// Threads of the embedding passes: a pool of their own, never the chat engine's (nil: one thread).
+    public let pool: ThreadPool?
     /// Inputs one request may send (OpenAI allows 2,048).
     public var maxInputs = 2048
 
-    public init(id: String, embedder: SentenceEmbedder) {
+    public init(id: String, embedder: SentenceEmbedder, pool: ThreadPool? = nil) {
         self.id = id
         self.embedder = embedder
+        self.pool = pool
     }
 }
 
@@ -23,8 +27,8 @@ public struct EmbeddingService: Sendable {
 /// Python client asks for), `dimensions` only the model's own. Any `model` name is answered by
 /// the served embedding model (as the chat routes answer any name with the chat model).
 /// Token-id inputs are refused: they would be ids of the chat model's tokenizer, not WordPiece's.
-/// Requests are embedded one at a time on a queue of their own, one thread each, so they never
-/// take the chat engine's threads.
+/// Requests are embedded one at a time on a queue of their own, with the service's own thread
+/// pool, so they never wait for (or hold) the chat engine's.
 struct EmbeddingsEndpoint: Sendable {
     let service: EmbeddingService?
     private static let queue = DispatchQueue(label: "tern.serve.embeddings")
@@ -63,11 +67,11 @@ struct EmbeddingsEndpoint: Sendable {
             throw APIError.invalidRequest("'dimensions' must be \(dimension) for \(service.id) (it cannot be shortened).",
                                           param: "dimensions")
         }
-        let embedder = service.embedder, inputs = texts
+        let embedder = service.embedder, inputs = texts, pool = service.pool
         let (vectors, tokens) = await withCheckedContinuation { continuation in
             Self.queue.async {
                 let ids = inputs.map { embedder.tokenizer.encode($0) }
-                continuation.resume(returning: (embedder.embed(encoded: ids, pool: nil), ids.reduce(0) { $0 + $1.count }))
+                continuation.resume(returning: (embedder.embed(encoded: ids, pool: pool), ids.reduce(0) { $0 + $1.count }))
             }
         }
         let data: [TemplateValue] = vectors.enumerated().map { i, v in

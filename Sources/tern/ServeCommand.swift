@@ -75,7 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
         if embeddings || embeddingModel != nil {
             let folder = try embeddingModel ?? SentenceEmbeddingModelLocator.locate()
             let id = embeddingModel.map { (($0 as NSString).standardizingPath as NSString).lastPathComponent } ?? "all-MiniLM-L6-v2"
-            embeddingService = EmbeddingService(id: id, embedder: try SentenceEmbedder.load(folder: folder))
+            embeddingService = EmbeddingService(id: id, embedder: try SentenceEmbedder.load(folder: folder),
+                                                pool: ThreadPool(threadCount: threads ?? ThreadPool.defaultThreadCount))
         }
         try await OpenAIServer(configuration: configuration, embeddings: embeddingService).run(load: {
             let lm = try LanguageModel(path, contextSize: contextSize, pool: pool)
