@@ -126,8 +126,8 @@ public final class KnowledgeIndexer {
         try commit { db in
             for source in sources {
                 guard let id = try Int.fetchOne(db, sql: "SELECT id FROM documents WHERE source = ?", arguments: [source]) else { continue }
-                for row in try Row.fetchAll(db, sql: "SELECT id, term_count FROM chunks WHERE document_id = ?", arguments: [id]) {
-                    try self.deleteChunk(db, id: row[0], termCount: row[1])
+                for chunk in try Int.fetchAll(db, sql: "SELECT id FROM chunks WHERE document_id = ?", arguments: [id]) {
+                    try self.deleteChunk(db, id: chunk)
                 }
                 try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [id])
                 removed += 1
@@ -171,20 +171,20 @@ public final class KnowledgeIndexer {
         var existingID: Int?
         /// Chunks of the new text in order, with their keys; `existing` is the chunk id when the key is stored.
         var chunks: [(chunk: Chunk, key: String, existing: Int?)]
-        /// Stored chunks whose key is gone: (id, term count).
-        var removed: [(id: Int, termCount: Int)]
+        /// Stored chunks whose key is gone (ids).
+        var removed: [Int]
     }
 
     private func add(_ document: SourceDocument) throws(KnowledgeStoreError) {
         try guardUsable()
         let hash = Self.contentHash(document.text + "\u{0}" + (document.title ?? "") + "\u{0}"
             + document.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{0}"))
-        let stored = try store.read { db -> (id: Int, hash: String, chunks: [String: (id: Int, termCount: Int)])? in
+        let stored = try store.read { db -> (id: Int, hash: String, chunks: [String: Int])? in
             guard let row = try Row.fetchOne(db, sql: "SELECT id, content_hash FROM documents WHERE source = ?",
                                              arguments: [document.source]) else { return nil }
-            var chunks = [String: (id: Int, termCount: Int)]()
-            for c in try Row.fetchAll(db, sql: "SELECT key, id, term_count FROM chunks WHERE document_id = ?", arguments: [row[0] as Int]) {
-                chunks[c[0]] = (c[1], c[2])
+            var chunks = [String: Int]()
+            for c in try Row.fetchAll(db, sql: "SELECT key, id FROM chunks WHERE document_id = ?", arguments: [row[0] as Int]) {
+                chunks[c[0]] = c[1]
             }
             return (row[0], row[1], chunks)
         }
@@ -201,10 +201,10 @@ public final class KnowledgeIndexer {
             let n = occurrences[chunk.contentHash, default: 0]
             occurrences[chunk.contentHash] = n + 1
             let key = chunk.storeKey(occurrence: n)
-            planned.append((chunk, key, stored?.chunks[key]?.id))
+            planned.append((chunk, key, stored?.chunks[key]))
         }
         let keys = Set(planned.map(\.key))
-        let removed = (stored?.chunks ?? [:]).filter { !keys.contains($0.key) }.map { (id: $0.value.id, termCount: $0.value.termCount) }
+        let removed = (stored?.chunks ?? [:]).filter { !keys.contains($0.key) }.map(\.value)
         pending.append(DocumentPlan(document: document, contentHash: hash, existingID: stored?.id, chunks: planned, removed: removed))
         pendingChunks += planned.filter { $0.existing == nil }.count
     }
@@ -237,7 +237,7 @@ public final class KnowledgeIndexer {
         try commit { db in
             for plan in plans {
                 let documentID = try self.writeDocument(db, plan)
-                for removed in plan.removed { try self.deleteChunk(db, id: removed.id, termCount: removed.termCount) }
+                for removed in plan.removed { try self.deleteChunk(db, id: removed) }
                 for (ordinal, c) in plan.chunks.enumerated() {
                     let headings = String(decoding: try JSONEncoder().encode(c.chunk.headings), as: UTF8.self)
                     if let id = c.existing {
@@ -260,7 +260,7 @@ public final class KnowledgeIndexer {
         progress?(report, filesDone, filesTotal)
     }
 
-    /// One transaction that also writes the HNSW nodes it changed and the counters.
+    /// One transaction that also writes the HNSW nodes it changed and the graph's entry, top layer and level state.
     private func commit(_ body: (Database) throws -> Void) throws(KnowledgeStoreError) {
         do {
             try store.write { db in
@@ -319,22 +319,14 @@ public final class KnowledgeIndexer {
             guard let termID = try Int.fetchOne(upsert, arguments: [term]) else { continue }
             try posting.execute(arguments: [termID, chunkID, tf])
         }
-        try bumpCounters(db, chunks: 1, terms: terms.count)
         vectors.add(id: chunkID, vector: vector)
     }
 
-    private func deleteChunk(_ db: Database, id: Int, termCount: Int) throws {
+    private func deleteChunk(_ db: Database, id: Int) throws {
         try db.execute(sql: "UPDATE terms SET df = df - 1 WHERE id IN (SELECT term_id FROM postings WHERE chunk_id = ?)", arguments: [id])
         try db.execute(sql: "DELETE FROM postings WHERE chunk_id = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM chunks WHERE id = ?", arguments: [id])
-        try bumpCounters(db, chunks: -1, terms: -termCount)
         vectors.remove(id: id)
-    }
-
-    private func bumpCounters(_ db: Database, chunks: Int, terms: Int) throws {
-        let update = try db.cachedStatement(sql: "UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = ?")
-        try update.execute(arguments: [chunks, "live_chunks"])
-        try update.execute(arguments: [terms, "total_terms"])
     }
 
     /// `prune`: documents from `paths` that this run did not see.

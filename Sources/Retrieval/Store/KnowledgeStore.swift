@@ -15,7 +15,7 @@ public struct KnowledgeStoreError: Error, Sendable, CustomStringConvertible {
 /// it reads what is stored; nothing is rebuilt. Writes go through `KnowledgeIndexer`, which
 /// commits documents in batches: a killed run leaves the store as of its last commit.
 ///
-/// Tables: `meta` (format, schema, settings, counters, HNSW entry point), `documents` (source,
+/// Tables: `meta` (format, schema, settings, HNSW entry point and level state), `documents` (source,
 /// content hash, title, metadata as JSON), `chunks` (stable key, text, headings, term count, HNSW slot), `terms`
 /// (document frequency), `postings` (term, chunk, tf), `hnsw_nodes` (slot, chunk, deleted flag,
 /// links, vector).
@@ -59,7 +59,7 @@ public final class KnowledgeStore: Sendable {
                 try createSchema(db)
                 let json = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
                 for (key, value) in [("format", format), ("schema", "\(schemaVersion)"), ("settings", json),
-                                     ("live_chunks", "0"), ("total_terms", "0"), ("hnsw_entry", "-1"),
+                                     ("hnsw_entry", "-1"),
                                      ("hnsw_top_layer", "-1"), ("hnsw_random", "\(settings.hnsw.seed)")] {
                     try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?)", arguments: [key, value])
                 }
