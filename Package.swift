@@ -84,7 +84,7 @@ let package = Package(
         // Retrieval: chunking, BM25, HNSW, hybrid search, the SQLite store (GRDB), ingestion through
         // Corpus' readers and HTML extraction, embeddings through Architectures' BERT, grounded
         // answers through Generation.
-        .target(name: "Retrieval", dependencies: ["CTernKernels", "ModelFiles", "Compute", "Tokenization", "Architectures", "Corpus",
+        .target(name: "Retrieval", dependencies: ["CTernKernels", "Autodiff", "ModelFiles", "Compute", "Tokenization", "Architectures", "Corpus",
                                                   "Generation", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: modelSettings),
         .executableTarget(name: "tern", dependencies: [

@@ -1,3 +1,4 @@
+import Autodiff
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -92,13 +93,16 @@ public struct HNSWIndex: Sendable {
     /// The live slot holding `id`, if any (the newest when it was added twice).
     public func slot(of id: Int) -> Int? { slotByID[id] }
 
+    /// A level drawn as the paper does, ⌊−ln(u) · 1/ln(m)⌋, from the seeded generator whose state
+    /// is `random` (stored, so a reopened index goes on with the same sequence).
     mutating func nextLevel() -> Int {
-        random = random &+ 0x9E37_79B9_7F4A_7C15
-        var z = random
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        let u = (Double(z >> 11) + 0.5) * 0x1p-53
+        Self.level(state: &random, m: m)
+    }
+
+    static func level(state: inout UInt64, m: Int) -> Int {
+        var generator = SeededGenerator(seed: state)
+        let u = (Double(generator.next() >> 11) + 0.5) * 0x1p-53
+        state = generator.state
         return Int(-log(u) / log(Double(m)))
     }
 

@@ -101,14 +101,7 @@ struct PlainHNSWBuilder {
         }
     }
 
-    mutating func nextLevel() -> Int {
-        random = random &+ 0x9E37_79B9_7F4A_7C15
-        var z = random
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Int(-log((Double(z >> 11) + 0.5) * 0x1p-53) / log(Double(parameters.m)))
-    }
+    mutating func nextLevel() -> Int { HNSWIndex.level(state: &random, m: parameters.m) }
 
     mutating func add(_ vector: [Float]) {
         let v = metric == .cosine ? VectorDistance.normalized(vector) : vector
