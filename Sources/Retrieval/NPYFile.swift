@@ -16,6 +16,11 @@ public struct NPYMatrix<Element: Sendable>: Sendable {
         self.columns = columns
         self.values = values
     }
+
+    /// The first `n` rows (all of them when `n` is 0 or at least `rows`).
+    public func firstRows(_ n: Int) -> NPYMatrix {
+        n > 0 && n < rows ? NPYMatrix(rows: n, columns: columns, values: Array(values.prefix(n * columns))) : self
+    }
 }
 
 /// Why an `.npy` file could not be read or written.

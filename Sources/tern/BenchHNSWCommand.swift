@@ -40,10 +40,7 @@ struct HNSWBenchCommand: ParsableCommand {
         guard baseMatrix.columns == queryMatrix.columns, baseMatrix.columns > 0 else {
             throw ValidationError("base has \(baseMatrix.columns) columns, queries \(queryMatrix.columns)")
         }
-        if limit > 0 && limit < baseMatrix.rows {
-            baseMatrix = NPYMatrix(rows: limit, columns: baseMatrix.columns,
-                                   values: Array(baseMatrix.values.prefix(limit * baseMatrix.columns)))
-        }
+        baseMatrix = baseMatrix.firstRows(limit)
         if interactive {
             let (index, buildSeconds) = HNSWBenchmark.build(base: baseMatrix, metric: metric, parameters: .init(m: m, efConstruction: efConstruction))
             let output = StandardOutput()
