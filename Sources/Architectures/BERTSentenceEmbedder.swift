@@ -47,6 +47,10 @@ public struct SentenceEmbedder: Sendable {
     /// Width of the embeddings (384 for MiniLM).
     public var dimension: Int { model.config.hiddenSize }
 
+    /// The WordPiece tokens of `text` without `[CLS]`/`[SEP]` or truncation: what chunking by the
+    /// model's tokens counts (BERT splits at whitespace first, so pieces of a text add up to it).
+    public func tokenCount(_ text: Substring) -> Int { tokenizer.encodeWithoutSpecialTokens(String(text)).count }
+
     /// Longest input in tokens, `[CLS]`/`[SEP]` included; longer texts are truncated.
     public var maxSequenceLength: Int { tokenizer.config.maxSequenceLength }
 

@@ -97,8 +97,7 @@ struct RagIndexCommand: ParsableCommand {
         let indexer = try KnowledgeIndexer(store: kb, embed: store.embed(with: embedder))
         indexer.loader.maxDocumentBytes = maxDocumentBytes
         indexer.batchChunks = batch
-        let tokenizer = embedder.tokenizer
-        indexer.countTokens = { tokenizer.encodeWithoutSpecialTokens(String($0)).count }
+        indexer.countTokens = embedder.tokenCount
         indexer.compactionThreshold = compactAbove < 1 ? compactAbove : nil
         let err = FileHandle.standardError
         let started = Date()

@@ -1,6 +1,5 @@
 import Architectures
 import Testing
-import Tokenization
 @testable import Retrieval
 
 @Suite struct ChunkerTests {
@@ -70,8 +69,7 @@ import Tokenization
     /// they cover the text from its first word to its last.
     @Test(.enabled(if: (try? SentenceEmbeddingModelLocator.locate()) != nil, "all-MiniLM-L6-v2 not installed"))
     func tokenWindowsFitTheEmbeddingModel() throws {
-        let tokenizer = try WordPieceTokenizer.load(folder: try SentenceEmbeddingModelLocator.locate())
-        let count: @Sendable (Substring) -> Int = { tokenizer.encodeWithoutSpecialTokens(String($0)).count }
+        let count = try SentenceEmbedder.locate().tokenCount
         let text = (0..<40).map { i in
             "Sentence \(i): the lighthouse-keeper's log (vol. \(i * 7)) says “unbelievably” calm; 灯塔看守人的日志。"
         }.joined(separator: " ")
