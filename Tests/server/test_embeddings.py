@@ -51,6 +51,8 @@ def test_models_lists_both(embedder):
     ({"model": MODEL, "input": [[101, 2023, 102]]}, "input[0]"),
     ({"model": MODEL, "input": "x", "encoding_format": "int8"}, "encoding_format"),
     ({"model": MODEL, "input": "x", "dimensions": 128}, "dimensions"),
+    ({"model": MODEL, "input": ["x"] * 2049}, "input"),
+    ({"model": MODEL, "input": 42}, "input"),
 ])
 def test_bad_requests_name_the_field(embedder, body, param):
     r = embedder.raw("POST", "/v1/embeddings", body)
