@@ -277,8 +277,7 @@ struct RagCompactCommand: ParsableCommand {
 
     func run() throws {
         let kb = try KnowledgeStore.open(path: db)
-        // Compaction embeds nothing: no model is loaded.
-        let indexer = try KnowledgeIndexer(store: kb, embed: { _ in [] })
+        let indexer = try KnowledgeIndexer(store: kb)  // compaction embeds nothing: no model is loaded
         let dropped = try indexer.compactVectors()
         let stats = try kb.statistics()
         print("\(db): \(dropped) deleted HNSW nodes dropped; \(stats.vectorNodes) nodes, \(stats.chunks) chunks")

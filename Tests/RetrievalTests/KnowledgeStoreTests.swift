@@ -264,6 +264,24 @@ func prose(_ seed: UInt64, paragraphs: Int) -> String {
         #expect(try answer(KnowledgeSearcher(store: store, embed: hashedEmbedding), "granite lantern") == now)
     }
 
+    /// An indexer made without an embedding function compacts and removes, and refuses to add,
+    /// naming the missing vectors, with nothing written.
+    @Test func anIndexerWithoutEmbeddingsRefusesToAdd() throws {
+        let root = temporaryPath("kb-no-embed")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try KnowledgeStore.openOrCreate(path: root + "/kb.sqlite", settings: smallSettings())
+        let indexer = try KnowledgeIndexer(store: store)
+        #expect(try indexer.compactVectors() == 0)
+        do {
+            try indexer.index(documents: [SourceDocument(source: "a", text: "granite lantern", format: .text)])
+            Issue.record("added a document without vectors")
+        } catch {
+            #expect(error.description.contains("gave 0 vectors for 1 texts"), "\(error)")
+        }
+        #expect(try store.statistics().documents == 0)
+    }
+
     @Test func readersSearchWhileOneWriterIndexes() throws {
         let root = try makeFolder("kb-concurrent", documents: 30)
         defer { try? FileManager.default.removeItem(atPath: root) }

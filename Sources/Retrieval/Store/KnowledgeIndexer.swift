@@ -58,8 +58,9 @@ public final class KnowledgeIndexer {
     private let lock: Int32
 
     /// An indexer over `store` that embeds with `embed` (texts → unit vectors of the store's
-    /// dimension). Fails when another indexer (in any process) is writing the store.
-    public init(store: KnowledgeStore, embed: @escaping ([String]) -> [[Float]]) throws(KnowledgeStoreError) {
+    /// dimension). Without `embed` it can remove documents and compact the graph, and adding one
+    /// fails naming the missing vectors. Fails when another indexer (in any process) is writing the store.
+    public init(store: KnowledgeStore, embed: @escaping ([String]) -> [[Float]] = { _ in [] }) throws(KnowledgeStoreError) {
         self.store = store
         self.embed = embed
         let fd = open(store.path, O_RDONLY | O_CLOEXEC)
