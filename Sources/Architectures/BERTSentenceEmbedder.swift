@@ -51,6 +51,10 @@ public struct SentenceEmbedder: Sendable {
     /// model's tokens counts (BERT splits at whitespace first, so pieces of a text add up to it).
     public func tokenCount(_ text: Substring) -> Int { tokenizer.encodeWithoutSpecialTokens(String(text)).count }
 
+    /// The tokens of `text` as encoded for embedding, `[CLS]`/`[SEP]` included, before truncation
+    /// to `maxSequenceLength`: more than that means only the first part of the text is embedded.
+    public func untruncatedLength(_ text: String) -> Int { tokenCount(Substring(text)) + 2 }
+
     /// Longest input in tokens, `[CLS]`/`[SEP]` included; longer texts are truncated.
     public var maxSequenceLength: Int { tokenizer.config.maxSequenceLength }
 

@@ -172,10 +172,15 @@ struct RagSearchOptions: ParsableArguments {
     }
 }
 
-/// The query's size as the embedding model sees it: a note when it is cut.
-func queryNote(_ query: String) -> String? {
-    let words = query.split(whereSeparator: \.isWhitespace).count
-    return words > 150 ? "the query has \(words) words; its embedding uses the first 256 tokens, BM25 uses all of it" : nil
+/// A note on standard error when the embedding model will see only the start of the query.
+func noteTruncation(of query: String, by embedder: SentenceEmbedder?) {
+    guard let embedder else { return }
+    let length = embedder.untruncatedLength(query)
+    guard length > embedder.maxSequenceLength else { return }
+    FileHandle.standardError.write(Data("""
+        note: the query is \(length) tokens; its embedding uses the first \(embedder.maxSequenceLength), BM25 uses all of it
+
+        """.utf8))
 }
 
 struct RagSearchCommand: ParsableCommand {
@@ -189,9 +194,9 @@ struct RagSearchCommand: ParsableCommand {
     func run() throws {
         let kb = try KnowledgeStore.open(path: store.db)
         let options = search.options
-        let embed = options.mode == .bm25 ? nil : try store.embedFunction()
-        let searcher = KnowledgeSearcher(store: kb, embed: embed)
-        if let note = queryNote(query) { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        let embedder = options.mode == .bm25 ? nil : try store.embedder()
+        let searcher = KnowledgeSearcher(store: kb, embed: embedder.map(store.embed(with:)))
+        noteTruncation(of: query, by: embedder)
         let hits = try searcher.search(query, options: options)
         if json {
             print(try encodeJSON(RagSearchOutput(query: query, mode: options.mode.rawValue, hits: hits)))
@@ -239,7 +244,8 @@ struct RagAskCommand: ParsableCommand {
 
     func run() throws {
         let kb = try KnowledgeStore.open(path: store.db)
-        let searcher = KnowledgeSearcher(store: kb, embed: try store.embedFunction())
+        let embedder = try store.embedder()
+        let searcher = KnowledgeSearcher(store: kb, embed: store.embed(with: embedder))
         var options = AnswerOptions()
         options.sources = sources
         options.mode = SearchMode(rawValue: mode) ?? .hybrid
@@ -247,7 +253,7 @@ struct RagAskCommand: ParsableCommand {
         options.maxTokens = maxTokens
         options.sampling.temperature = temperature
         let answerer = GroundedAnswerer(searcher: searcher, options: options)
-        if let note = queryNote(question) { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        noteTruncation(of: question, by: embedder)
         let out = StandardOutput()
         let pool = store.pool
         let result = try answerer.answer(question, model: { try LanguageModel(model, contextSize: contextSize, pool: pool) },
