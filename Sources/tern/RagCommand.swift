@@ -138,13 +138,36 @@ struct RagIndexOutput: Encodable {
     let seconds: Double
 }
 
-/// Search options shared by search and eval.
+/// How hybrid search fuses the vector and BM25 lists (search, ask and eval).
+struct RagFusionOptions: ParsableArguments {
+    @Option(help: "Hybrid fusion: rrf (reciprocal rank) or weighted (min-max-normalised scores).") var fusion: String = "rrf"
+    @Option(name: .customLong("vector-weight"), help: """
+        Hybrid: the vector list's weight, BM25's is 1 − it (default \(String(format: "%g", SearchOptions.Fusion.standard.vectorWeight)) rrf, \(String(format: "%g", SearchOptions.Fusion.standardWeightedVectorWeight)) weighted; 0.5 with --rrf-k 60 is the classic RRF).
+        """)
+    var vectorWeight: Double?
+    @Option(name: .customLong("rrf-k"), help: "Hybrid rrf: the rank constant k (default \(String(format: "%g", SearchOptions.Fusion.standard.rrfK!))).")
+    var rrfK: Double?
+
+    func validate() throws {
+        guard ["rrf", "weighted"].contains(fusion) else { throw ValidationError("--fusion must be rrf or weighted") }
+        if let w = vectorWeight, !(0...1).contains(w) { throw ValidationError("--vector-weight must be between 0 and 1") }
+        if let k = rrfK, !(k >= 0 && k.isFinite) { throw ValidationError("--rrf-k must be a number ≥ 0") }
+        if rrfK != nil, fusion != "rrf" { throw ValidationError("--rrf-k applies to --fusion rrf only") }
+    }
+
+    var choice: SearchOptions.Fusion {
+        fusion == "weighted"
+            ? .weighted(vectorWeight: vectorWeight ?? SearchOptions.Fusion.standardWeightedVectorWeight)
+            : .reciprocalRank(k: rrfK ?? SearchOptions.Fusion.standard.rrfK!,
+                              vectorWeight: vectorWeight ?? SearchOptions.Fusion.standard.vectorWeight)
+    }
+}
+
+/// Search options shared by search and ask.
 struct RagSearchOptions: ParsableArguments {
     @Option(help: "Hits to return.") var k = 10
     @Option(help: "vector, bm25 or hybrid.") var mode: String = "hybrid"
-    @Option(help: "Hybrid fusion: weighted (min-max-normalised scores) or rrf (reciprocal rank, k 60).") var fusion: String = "weighted"
-    @Option(name: .customLong("vector-weight"), help: "Hybrid: the vector list's weight, BM25's is 1 − it (default 0.7 weighted, 0.5 rrf).")
-    var vectorWeight: Double?
+    @OptionGroup var fusion: RagFusionOptions
     @Option(help: "HNSW efSearch (default the store's).") var ef: Int?
     @Option(help: "Only documents whose source starts with this.") var source: String?
     @Option(name: .customLong("where"), help: "Only documents whose metadata field has this value: key=value (repeatable).")
@@ -152,16 +175,14 @@ struct RagSearchOptions: ParsableArguments {
 
     func validate() throws {
         guard SearchMode(rawValue: mode) != nil else { throw ValidationError("--mode must be vector, bm25 or hybrid") }
-        guard ["rrf", "weighted"].contains(fusion) else { throw ValidationError("--fusion must be rrf or weighted") }
         guard (1...10_000).contains(k) else { throw ValidationError("--k must be between 1 and 10000") }
         if let ef, ef < 1 { throw ValidationError("--ef must be ≥ 1") }
         for f in filters where !f.contains("=") { throw ValidationError("--where takes key=value, not \(f)") }
-        if let w = vectorWeight, !(0...1).contains(w) { throw ValidationError("--vector-weight must be between 0 and 1") }
     }
 
     var options: SearchOptions {
         var o = SearchOptions(k: k, mode: SearchMode(rawValue: mode) ?? .hybrid)
-        o.fusion = fusion == "weighted" ? .weighted(vectorWeight: vectorWeight ?? 0.7) : .reciprocalRank(k: 60, vectorWeight: vectorWeight ?? 0.5)
+        o.fusion = fusion.choice
         o.ef = ef
         o.sourcePrefix = source
         for f in filters {
@@ -306,10 +327,6 @@ struct RagInfoOutput: Encodable {
 }
 
 struct RagEvalCommand: ParsableCommand {
-    var fusionChoice: SearchOptions.Fusion {
-        fusion == "weighted" ? .weighted(vectorWeight: vectorWeight ?? 0.7) : .reciprocalRank(k: 60, vectorWeight: vectorWeight ?? 0.5)
-    }
-
     static let configuration = CommandConfiguration(
         commandName: "eval", abstract: "Retrieval quality on labelled questions: hit@k and MRR per mode.",
         discussion: "--questions is JSONL with {\"question\": …, \"answer_document\": …}; the answer document is a source or a file name.")
@@ -319,18 +336,14 @@ struct RagEvalCommand: ParsableCommand {
     @Option(help: "Modes to measure, comma-separated.") var modes: String = "vector,bm25,hybrid"
     @Option(help: "hit@k's k (documents).") var k = 5
     @Option(help: "MRR depth (documents).") var depth = 10
-    @Option(help: "Hybrid fusion: weighted or rrf.") var fusion: String = "weighted"
-    @Option(name: .customLong("vector-weight"), help: "Hybrid: the vector list's weight, BM25's is 1 − it (default 0.7 weighted, 0.5 rrf).")
-    var vectorWeight: Double?
+    @OptionGroup var fusion: RagFusionOptions
     @Option(name: .customLong("every"), help: "Use every n-th question only (with --offset: a split).") var every = 1
     @Option(help: "First question of the split (0-based).") var offset = 0
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         let kb = try KnowledgeStore.open(path: store.db)
-        guard every >= 1, offset >= 0, ["rrf", "weighted"].contains(fusion), (0...1).contains(vectorWeight ?? 0.5) else {
-            throw ValidationError("--every ≥ 1, --offset ≥ 0, --fusion rrf|weighted, --vector-weight in [0, 1]")
-        }
+        guard every >= 1, offset >= 0 else { throw ValidationError("--every must be ≥ 1 and --offset ≥ 0") }
         let labelled = try LabelledQuestion.load(path: questions).enumerated().filter { $0.offset % every == offset % every }.map(\.element)
         let chosen = try modes.split(separator: ",").map { name in
             guard let m = SearchMode(rawValue: String(name)) else { throw ValidationError("unknown mode \(name)") }
@@ -340,7 +353,7 @@ struct RagEvalCommand: ParsableCommand {
         var results = [RetrievalQuality]()
         for mode in chosen {
             results.append(try RetrievalQuality.measure(labelled, searcher: searcher, mode: mode, cutoff: k, depth: depth,
-                                                        fusion: fusionChoice))
+                                                        fusion: fusion.choice))
         }
         if json { print(try encodeJSON(results)); return }
         print("\(labelled.count) questions, \(store.db)")

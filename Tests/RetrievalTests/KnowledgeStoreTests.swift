@@ -102,6 +102,46 @@ func prose(_ seed: UInt64, paragraphs: Int) -> String {
         #expect(selfHits >= 28, "\(selfHits)/30")
     }
 
+    /// Hybrid search fuses the store's own vector and BM25 lists (50 each) as its options say: the
+    /// default (RRF, k 25, vector weight 0.85), the paper's RRF (k 60, equal weights) and min-max
+    /// weighted scores, each recomputed here from the two lists by plain arithmetic.
+    @Test func hybridFusesBothListsAsConfigured() throws {
+        let root = try makeFolder("kb-fusion")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let path = root + "/kb.sqlite"
+        try KnowledgeIndexer(store: try KnowledgeStore.openOrCreate(path: path, settings: smallSettings()), embed: hashedEmbedding)
+            .index(paths: [root + "/docs"])
+        let searcher = KnowledgeSearcher(store: try KnowledgeStore.open(path: path), embed: hashedEmbedding)
+        #expect(SearchOptions().fusion == .reciprocalRank(k: 25, vectorWeight: 0.85))
+        for query in ["granite harbour lantern", "quiet northern glacier falcon", "copper ledger engines"] {
+            let vector = try searcher.search(query, options: SearchOptions(k: 50, mode: .vector))
+            let bm25 = try searcher.search(query, options: SearchOptions(k: 50, mode: .bm25))
+            #expect(vector.count == 50 && !bm25.isEmpty, "\(query)")
+            let fusions: [SearchOptions.Fusion] = [SearchOptions().fusion, .reciprocalRank(k: 60, vectorWeight: 0.5), .weighted(vectorWeight: 0.7)]
+            for fusion in fusions {
+                var expected = [Int: Double]()
+                switch fusion {
+                case .reciprocalRank(let k, let w):
+                    for h in vector { expected[h.chunkID, default: 0] += 2 * w / (k + Double(h.rank)) }
+                    for h in bm25 { expected[h.chunkID, default: 0] += 2 * (1 - w) / (k + Double(h.rank)) }
+                case .weighted(let w):
+                    for (list, weight) in [(vector, w), (bm25, 1 - w)] {
+                        let lo = list.map(\.score).min()!, hi = list.map(\.score).max()!
+                        for h in list { expected[h.chunkID, default: 0] += weight * (h.score - lo) / (hi - lo) }
+                    }
+                }
+                var options = SearchOptions(k: 10, mode: .hybrid)
+                options.fusion = fusion
+                let got = try searcher.search(query, options: options)
+                let best = expected.values.sorted(by: >).prefix(10)
+                #expect(got.count == 10, "\(query) \(fusion)")
+                for (g, e) in zip(got, best) {
+                    #expect(abs(g.score - e) < 1e-12 && abs(expected[g.chunkID]! - e) < 1e-12, "\(query) \(fusion): rank \(g.rank)")
+                }
+            }
+        }
+    }
+
     @Test func changedDocumentReplacesOnlyItsChangedChunks() throws {
         let root = try makeFolder("kb-change", documents: 4)
         defer { try? FileManager.default.removeItem(atPath: root) }

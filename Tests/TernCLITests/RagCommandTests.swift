@@ -239,6 +239,10 @@ import TestSupport
         #expect(missing.status != 0 && missing.stderr.contains("no store here"), "\(missing.stderr)")
         let mode = try TernBinary.run(["rag", "search", "x", "--db", db, "--mode", "fuzzy"])
         #expect(mode.status != 0 && mode.stderr.contains("--mode must be vector, bm25 or hybrid"), "\(mode.stderr)")
+        let rrfK = try TernBinary.run(["rag", "search", "x", "--db", db, "--fusion", "weighted", "--rrf-k", "10"])
+        #expect(rrfK.status != 0 && rrfK.stderr.contains("--rrf-k applies to --fusion rrf only"), "\(rrfK.stderr)")
+        let negative = try TernBinary.run(["rag", "eval", "--db", db, "--questions", db, "--rrf-k=-1"])
+        #expect(negative.status != 0 && negative.stderr.contains("--rrf-k must be a number ≥ 0"), "\(negative.stderr)")
         let threshold = try TernBinary.run(["rag", "index", root + "/docs", "--db", db, "--compact-above", "1.5"])
         #expect(threshold.status != 0 && threshold.stderr.contains("--compact-above must be in (0, 1]"), "\(threshold.stderr)")
         // Compaction of a store with no deleted nodes: nothing dropped, no model loaded.
