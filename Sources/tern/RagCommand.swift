@@ -357,6 +357,9 @@ struct RagEvalCommand: ParsableCommand {
         }
         if json { print(try encodeJSON(results)); return }
         print("\(labelled.count) questions, \(store.db)")
-        for r in results { print(String(format: "%-7@ hit@%d %.3f   MRR@%d %.3f", r.mode as NSString, r.cutoff, r.hitAtK, r.depth, r.mrr)) }
+        for r in results {
+            print(String(format: "%-7@ hit@%d %.3f   MRR@%d %.3f", r.mode as NSString, r.cutoff, r.hitAtK, r.depth, r.mrr)
+                + (r.fusion.map { "   (\($0))" } ?? ""))
+        }
     }
 }

@@ -127,7 +127,7 @@ import ModelFiles
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let eval = #"{"id": "q1", "text": "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"}"#
-        FileManager.default.createFile(atPath: dir + "/eval.jsonl", contents: Data((eval + "\n").utf8))
+        try #require(FileManager.default.createFile(atPath: dir + "/eval.jsonl", contents: Data((eval + "\n").utf8)))
         let r = try Recipe.parse("""
             inputs: [a]
             output: o

@@ -85,6 +85,13 @@ import TestSupport
         #expect(eval.status == 0, "\(eval.stderr)")
         let quality = try #require(try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [[String: Any]])
         #expect(quality.first?["hitAtK"] as? Double == 1 && quality.first?["ranks"] as? [Int] == [1, 1], "\(eval.stdout)")
+        #expect(quality.first?["fusion"] == nil, "one retriever: no fusion named")
+        // Hybrid names the fusion it measured: the default, or the classic RRF when asked.
+        for (flags, named) in [([], "rrf k 25, vector weight 0.85"), (["--rrf-k", "60", "--vector-weight", "0.5"], "rrf k 60, vector weight 0.5"),
+                               (["--fusion", "weighted"], "weighted, vector weight 0.7")] {
+            let hybrid = try TernBinary.run(["rag", "eval", "--db", db, "--questions", root + "/qa.jsonl", "--modes", "hybrid"] + flags)
+            #expect(hybrid.status == 0 && hybrid.stdout.contains("(\(named))"), "\(flags): \(hybrid.stdout) \(hybrid.stderr)")
+        }
         try writeFileAtomically(path: root + "/bad.jsonl", bytes: Array("{\"question\": \"x\", \"answer_document\": \"a\"}\n{\"question\": \n".utf8))
         let badEval = try TernBinary.run(["rag", "eval", "--db", db, "--questions", root + "/bad.jsonl"])
         #expect(badEval.status != 0 && badEval.stderr.contains("bad.jsonl:2"), "\(badEval.stderr)")
@@ -207,7 +214,7 @@ import TestSupport
         try writeFileAtomically(path: root + "/docs/empty.html", bytes: Array("<html><body><script>var x = 1;</script></body></html>".utf8))
         // 50 MB of real-looking text, one line.
         let fifty = root + "/docs/huge.txt"
-        FileManager.default.createFile(atPath: fifty, contents: nil)
+        try #require(FileManager.default.createFile(atPath: fifty, contents: nil))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: fifty))
         let block = Data(String(repeating: "The lighthouse keeper trimmed the lamp before the storm. ", count: 17_500).utf8)
         for _ in 0..<50 { handle.write(block) }

@@ -53,6 +53,18 @@ extension SearchOptions {
     }
 }
 
+extension SearchOptions.Fusion: CustomStringConvertible {
+    /// "rrf k 25, vector weight 0.85" or "weighted, vector weight 0.7".
+    public var description: String {
+        let w = "vector weight \(Self.number(vectorWeight))"
+        return rrfK.map { "rrf k \(Self.number($0)), \(w)" } ?? "weighted, \(w)"
+    }
+
+    private static func number(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+    }
+}
+
 /// One retrieved chunk.
 public struct SearchHit: Sendable, Codable, Equatable {
     public var rank: Int

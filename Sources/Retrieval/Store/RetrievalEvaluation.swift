@@ -39,6 +39,8 @@ public struct RetrievalQuality: Sendable, Codable, Equatable {
     public var depth: Int
     /// Per question, the answer document's rank (1-based) within `depth`, or nil.
     public var ranks: [Int?] = []
+    /// Hybrid: how the lists were fused ("rrf k 25, vector weight 0.85"); nil for one retriever.
+    public var fusion: String?
 
     /// Runs every question through `searcher` in `mode`.
     public static func measure(_ questions: [LabelledQuestion], searcher: KnowledgeSearcher, mode: SearchMode,
@@ -63,6 +65,7 @@ public struct RetrievalQuality: Sendable, Codable, Equatable {
         }
         let n = max(questions.count, 1)
         return RetrievalQuality(mode: mode.rawValue, questions: questions.count, hitAtK: Double(hits) / Double(n), cutoff: cutoff,
-                                mrr: reciprocal / Double(n), depth: depth, ranks: ranks)
+                                mrr: reciprocal / Double(n), depth: depth, ranks: ranks,
+                                fusion: mode == .hybrid ? fusion.description : nil)
     }
 }
