@@ -103,7 +103,7 @@ func prose(_ seed: UInt64, paragraphs: Int) -> String {
     }
 
     /// Hybrid search fuses the store's own vector and BM25 lists (50 each) as its options say: the
-    /// default (RRF, k 25, vector weight 0.85), the paper's RRF (k 60, equal weights) and min-max
+    /// default (RRF, k 20, vector weight 0.8), the paper's RRF (k 60, equal weights) and min-max
     /// weighted scores, each recomputed here from the two lists by plain arithmetic.
     @Test func hybridFusesBothListsAsConfigured() throws {
         let root = try makeFolder("kb-fusion")
@@ -112,7 +112,7 @@ func prose(_ seed: UInt64, paragraphs: Int) -> String {
         try KnowledgeIndexer(store: try KnowledgeStore.openOrCreate(path: path, settings: smallSettings()), embed: hashedEmbedding)
             .index(paths: [root + "/docs"])
         let searcher = KnowledgeSearcher(store: try KnowledgeStore.open(path: path), embed: hashedEmbedding)
-        #expect(SearchOptions().fusion == .reciprocalRank(k: 25, vectorWeight: 0.85))
+        #expect(SearchOptions().fusion == .reciprocalRank(k: 20, vectorWeight: 0.8))
         for query in ["granite harbour lantern", "quiet northern glacier falcon", "copper ledger engines"] {
             let vector = try searcher.search(query, options: SearchOptions(k: 50, mode: .vector))
             let bm25 = try searcher.search(query, options: SearchOptions(k: 50, mode: .bm25))

@@ -87,7 +87,7 @@ import TestSupport
         #expect(quality.first?["hitAtK"] as? Double == 1 && quality.first?["ranks"] as? [Int] == [1, 1], "\(eval.stdout)")
         #expect(quality.first?["fusion"] == nil, "one retriever: no fusion named")
         // Hybrid names the fusion it measured: the default, or the classic RRF when asked.
-        for (flags, named) in [([], "rrf k 25, vector weight 0.85"), (["--rrf-k", "60", "--vector-weight", "0.5"], "rrf k 60, vector weight 0.5"),
+        for (flags, named) in [([], "rrf k 20, vector weight 0.8"), (["--rrf-k", "60", "--vector-weight", "0.5"], "rrf k 60, vector weight 0.5"),
                                (["--fusion", "weighted"], "weighted, vector weight 0.7")] {
             let hybrid = try TernBinary.run(["rag", "eval", "--db", db, "--questions", root + "/qa.jsonl", "--modes", "hybrid"] + flags)
             #expect(hybrid.status == 0 && hybrid.stdout.contains("(\(named))"), "\(flags): \(hybrid.stdout) \(hybrid.stderr)")

@@ -33,13 +33,13 @@ extension SearchOptions {
         /// Min-max-normalised scores, weighted `vectorWeight` and `1 − vectorWeight`.
         case weighted(vectorWeight: Double)
 
-        /// The default: RRF with k 25, the vector list weighted 0.85. scripts/rag/select_fusion.py
-        /// chose it on one half of two labelled sets (Python FAQ questions, which share few words
-        /// with their answers, and PostgreSQL known-item queries, where BM25 is strong): of the
-        /// settings at least as good as the better retriever on hit@5 and MRR there, the best MRR.
-        /// It holds on the other half of both (BENCHMARKS.md): BM25 reorders what the vectors
-        /// already rank well, and lifts what they miss, without pushing their top hits out.
-        public static let standard = Fusion.reciprocalRank(k: 25, vectorWeight: 0.85)
+        /// The default: RRF with k 20, the vector list weighted 0.8. scripts/rag/select_fusion.py
+        /// chose it over three labelled sets (Python and Debian FAQ questions, which share few
+        /// words with their answers, and PostgreSQL known-item queries, where BM25 is strong): of
+        /// the settings at least as good as the better retriever on hit@5 and MRR on both halves of
+        /// every set, the best MRR (BENCHMARKS.md). BM25 reorders what the vectors already rank
+        /// well, and lifts what they miss, without pushing their top hits out.
+        public static let standard = Fusion.reciprocalRank(k: 20, vectorWeight: 0.8)
         /// The vector weight `weighted` fusion takes unless told (best on the FAQ's odd questions).
         public static let standardWeightedVectorWeight = 0.7
 
