@@ -54,7 +54,7 @@ extension SearchOptions {
 }
 
 extension SearchOptions.Fusion: CustomStringConvertible {
-    /// "rrf k 25, vector weight 0.85" or "weighted, vector weight 0.7".
+    /// "rrf k 20, vector weight 0.8" or "weighted, vector weight 0.7".
     public var description: String {
         let w = "vector weight \(Self.number(vectorWeight))"
         return rrfK.map { "rrf k \(Self.number($0)), \(w)" } ?? "weighted, \(w)"

@@ -39,7 +39,7 @@ public struct RetrievalQuality: Sendable, Codable, Equatable {
     public var depth: Int
     /// Per question, the answer document's rank (1-based) within `depth`, or nil.
     public var ranks: [Int?] = []
-    /// Hybrid: how the lists were fused ("rrf k 25, vector weight 0.85"); nil for one retriever.
+    /// Hybrid: how the lists were fused ("rrf k 20, vector weight 0.8"); nil for one retriever.
     public var fusion: String?
 
     /// Runs every question through `searcher` in `mode`.
