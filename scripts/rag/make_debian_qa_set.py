@@ -15,12 +15,12 @@ skipped. Made as a fresh check of the fusion default chosen on the other two set
 choice one question short on hit@5); select_fusion.py now chooses over all three.
 Needs: lxml (and make_qa_set.py beside this file, for the HTML → Markdown conversion).
 """
-import argparse, json, os, re, subprocess, sys
+import argparse, os, re, subprocess, sys
 
 import lxml.html
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_qa_set import inline, package_version, to_markdown  # noqa: E402
+from make_qa_set import inline, package_version, to_markdown, write_answers, write_jsonl  # noqa: E402
 
 
 def package_folder(package, suffix, flag):
@@ -87,22 +87,7 @@ def main():
     docs_dir = os.path.join(a.out, "docs")
     os.makedirs(docs_dir, exist_ok=True)
 
-    qa, seen, short, repeated, faq_words = [], set(), 0, 0, 0
-    for question, answer, page in faq_questions(faq_dir):
-        key = re.sub(r"\W+", " ", question.lower()).strip()
-        words = len(answer.split())
-        if key in seen:
-            repeated += 1
-            continue
-        if words < a.min_answer_words:
-            short += 1
-            continue
-        seen.add(key)
-        name = f"faq-{len(qa) + 1:03d}.md"
-        with open(os.path.join(docs_dir, name), "w", encoding="utf-8") as f:
-            f.write(answer)
-        qa.append({"id": len(qa) + 1, "question": question, "answer_document": name})
-        faq_words += words
+    qa, short, repeated, faq_words = write_answers(faq_questions(faq_dir), docs_dir, a.min_answer_words)
 
     distractors, ref_words = 0, 0
     for chapter, name, text in reference_sections(ref_dir):
@@ -112,9 +97,7 @@ def main():
         distractors += 1
         ref_words += len(text.split())
 
-    with open(os.path.join(a.out, "qa.jsonl"), "w", encoding="utf-8") as f:
-        for item in qa:
-            f.write(json.dumps(item, ensure_ascii=False) + "\n")
+    write_jsonl(os.path.join(a.out, "qa.jsonl"), qa)
     with open(os.path.join(a.out, "README.md"), "w", encoding="utf-8") as f:
         f.write(f"""# Debian FAQ retrieval set
 

@@ -15,12 +15,12 @@ whose questions share few words with their answers, these name what the page is 
 sets pull BM25 and the vectors in different directions.
 Needs: lxml (and make_qa_set.py beside this file, for the HTML → Markdown conversion).
 """
-import argparse, json, os, random, re, sys
+import argparse, os, random, re, sys
 
 import lxml.html
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_qa_set import find_html_root, inline, package_version, to_markdown  # noqa: E402
+from make_qa_set import find_html_root, inline, package_version, to_markdown, write_jsonl  # noqa: E402
 
 PACKAGE = "postgresql-doc-15"
 
@@ -88,9 +88,7 @@ def main():
         chosen.append(page)
         distractor_words += len(text.split())
 
-    with open(os.path.join(a.out, "qa.jsonl"), "w", encoding="utf-8") as f:
-        for item in qa:
-            f.write(json.dumps(item, ensure_ascii=False) + "\n")
+    write_jsonl(os.path.join(a.out, "qa.jsonl"), qa)
     with open(os.path.join(a.out, "README.md"), "w", encoding="utf-8") as f:
         f.write(f"""# PostgreSQL reference retrieval set
 

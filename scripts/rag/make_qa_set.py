@@ -107,6 +107,36 @@ def faq_questions(root_dir):
             yield question, to_markdown(body), page
 
 
+def write_answers(items, docs_dir, min_words):
+    """Writes each (question, answer Markdown, …) of `items` as docs_dir/faq-NNN.md, skipping
+    answers under `min_words` words and repeated questions. Returns (the qa.jsonl records, how
+    many were short, how many repeated, the answers' words)."""
+    qa, seen, short, repeated, words_in_all = [], set(), 0, 0, 0
+    for question, answer, *_ in items:
+        key = re.sub(r"\W+", " ", question.lower()).strip()
+        words = len(answer.split())
+        if key in seen:
+            repeated += 1
+            continue
+        if words < min_words:
+            short += 1
+            continue
+        seen.add(key)
+        name = f"faq-{len(qa) + 1:03d}.md"
+        with open(os.path.join(docs_dir, name), "w", encoding="utf-8") as f:
+            f.write(answer)
+        qa.append({"id": len(qa) + 1, "question": question, "answer_document": name})
+        words_in_all += words
+    return qa, short, repeated, words_in_all
+
+
+def write_jsonl(path, records):
+    """One JSON object per line, UTF-8 as is."""
+    with open(path, "w", encoding="utf-8") as f:
+        for record in records:
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
@@ -119,22 +149,7 @@ def main():
     docs_dir = os.path.join(a.out, "docs")
     os.makedirs(docs_dir, exist_ok=True)
 
-    qa, seen, skipped_short, skipped_dup, faq_words = [], set(), 0, 0, 0
-    for question, answer, page in faq_questions(root_dir):
-        key = re.sub(r"\W+", " ", question.lower()).strip()
-        words = len(answer.split())
-        if key in seen:
-            skipped_dup += 1
-            continue
-        if words < a.min_answer_words:
-            skipped_short += 1
-            continue
-        seen.add(key)
-        name = f"faq-{len(qa) + 1:03d}.md"
-        with open(os.path.join(docs_dir, name), "w", encoding="utf-8") as f:
-            f.write(answer)
-        qa.append({"id": len(qa) + 1, "question": question, "answer_document": name, "faq_page": f"faq/{page}"})
-        faq_words += words
+    qa, skipped_short, skipped_dup, faq_words = write_answers(faq_questions(root_dir), docs_dir, a.min_answer_words)
 
     pages = [("library", p) for p in sorted(os.listdir(os.path.join(root_dir, "library")))
              if p.endswith(".html") and p not in ("index.html",)]
@@ -156,10 +171,7 @@ def main():
             f.write(text)
         lib_words += len(text.split())
 
-    with open(os.path.join(a.out, "qa.jsonl"), "w", encoding="utf-8") as f:
-        for item in qa:
-            f.write(json.dumps({"id": item["id"], "question": item["question"], "answer_document": item["answer_document"]},
-                               ensure_ascii=False) + "\n")
+    write_jsonl(os.path.join(a.out, "qa.jsonl"), qa)
     version = package_version()
     with open(os.path.join(a.out, "README.md"), "w", encoding="utf-8") as f:
         f.write(f"""# Python FAQ retrieval set
