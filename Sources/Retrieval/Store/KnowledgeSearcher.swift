@@ -27,8 +27,9 @@ public struct SearchOptions: Sendable, Equatable {
 extension SearchOptions {
     /// How hybrid search fuses the vector list with the BM25 list.
     public enum Fusion: Sendable, Equatable {
-        /// Reciprocal-rank fusion: a chunk gets `vectorWeight / (k + rank)` from the vector list and
-        /// `(1 − vectorWeight) / (k + rank)` from BM25's (k 60 and weight 0.5 are Cormack et al.'s RRF).
+        /// Reciprocal-rank fusion: a chunk gets `2 · vectorWeight / (k + rank)` from the vector list
+        /// and `2 · (1 − vectorWeight) / (k + rank)` from BM25's, so that k 60 and weight 0.5 are
+        /// Cormack et al.'s RRF, scores included.
         case reciprocalRank(k: Double, vectorWeight: Double)
         /// Min-max-normalised scores, weighted `vectorWeight` and `1 − vectorWeight`.
         case weighted(vectorWeight: Double)
